@@ -1,0 +1,183 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// An open log file: POSIX reads and writes, `flock`, `fsync`, with errors as `LogError`.
+///
+/// Readers open without a lock and stop at the last complete line; writers hold an exclusive `flock`
+/// from catch-up to `fsync`, so two coordinators typing at once are serialised.
+public final class LogFile {
+  public let path: String
+  private let descriptor: Int32
+  private var isLocked = false
+
+  /// Permissions of new logs and side files: read and write for owner and group only.
+  public static let creationMode: mode_t = 0o660
+
+  private init(path: String, descriptor: Int32) {
+    self.path = path
+    self.descriptor = descriptor
+  }
+
+  deinit { close(descriptor) }
+
+  /// Opens an existing log for reading.
+  public static func openForReading(_ path: String) throws(LogError) -> LogFile {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw openError(path) }
+    let file = LogFile(path: path, descriptor: descriptor)
+    try file.checkRegular()
+    return file
+  }
+
+  /// Opens an existing log for appending and takes the exclusive lock.
+  public static func openForWriting(_ path: String) throws(LogError) -> LogFile {
+    let descriptor = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
+    guard descriptor >= 0 else { throw openError(path) }
+    let file = LogFile(path: path, descriptor: descriptor)
+    try file.checkRegular()
+    try file.lock()
+    return file
+  }
+
+  /// Creates a new, empty log (never over an existing file), locks it and syncs its directory.
+  public static func create(_ path: String) throws(LogError) -> LogFile {
+    let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, creationMode)
+    guard descriptor >= 0 else {
+      if errno == EEXIST { throw .alreadyExists(path: path) }
+      throw .io(path: path, operation: "create", code: errno)
+    }
+    let file = LogFile(path: path, descriptor: descriptor)
+    fchmod(descriptor, creationMode)
+    try file.lock()
+    try syncDirectory(of: path)
+    return file
+  }
+
+  private static func openError(_ path: String) -> LogError {
+    switch errno {
+    case ENOENT: .missing(path: path)
+    case EISDIR: .notARegularFile(path: path)
+    default: .io(path: path, operation: "open", code: errno)
+    }
+  }
+
+  private func checkRegular() throws(LogError) {
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { throw .io(path: path, operation: "stat", code: errno) }
+    guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notARegularFile(path: path) }
+  }
+
+  private func lock() throws(LogError) {
+    while flock(descriptor, LOCK_EX) != 0 {
+      if errno != EINTR { throw .io(path: path, operation: "lock", code: errno) }
+    }
+    isLocked = true
+  }
+
+  /// Every byte of the file, read from the start.
+  /// - Complexity: O(n) in the size of the file.
+  public func readAll() throws(LogError) -> [UInt8] {
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { throw .io(path: path, operation: "stat", code: errno) }
+    var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+    var total = 0
+    while total < bytes.count {
+      let count = bytes.withUnsafeMutableBytes { buffer in
+        pread(descriptor, buffer.baseAddress.map { $0 + total }, buffer.count - total, off_t(total))
+      }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw .io(path: path, operation: "read", code: errno)
+      }
+      if count == 0 { break }
+      total += count
+    }
+    // A reader takes no lock: a writer may be appending; keep only what was there at fstat time.
+    if total < bytes.count { bytes.removeSubrange(total...) }
+    return bytes
+  }
+
+  /// Reads and verifies the whole log.
+  /// - Throws: `LogError.corrupt` for a bad line, `.empty` for an empty file, `.io` for a read error.
+  public func readVerified() throws(LogError) -> LogContents {
+    let bytes = try readAll()
+    let contents: LogContents
+    do {
+      contents = try LogReader.verify(bytes)
+    } catch {
+      throw .corrupt(path: path, error)
+    }
+    if contents.records.isEmpty && contents.tornTail == nil { throw .empty(path: path) }
+    return contents
+  }
+
+  /// Appends complete lines with one `write` (repeated only if the kernel writes part of it), then
+  /// `fsync`s. On any failure the file is cut back to `expectedLength`, so no half line is left for the
+  /// next writer to build on, and the error is thrown.
+  ///
+  /// - Parameter expectedLength: the file's length before this append (the verified length).
+  public func append(_ bytes: [UInt8], expectedLength: Int) throws(LogError) {
+    precondition(isLocked, "append needs the exclusive lock")
+    var written = 0
+    while written < bytes.count {
+      let count = bytes.withUnsafeBytes { buffer in
+        write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+      }
+      if count < 0 {
+        if errno == EINTR { continue }
+        let code = errno
+        rollBack(to: expectedLength)
+        throw .io(path: path, operation: "write", code: code)
+      }
+      written += count
+    }
+    guard fsync(descriptor) == 0 else {
+      let code = errno
+      rollBack(to: expectedLength)
+      throw .io(path: path, operation: "fsync", code: code)
+    }
+  }
+
+  /// Cuts the file to `length` bytes and syncs it (used by `repair` and after a failed append).
+  public func truncate(to length: Int) throws(LogError) {
+    guard ftruncate(descriptor, off_t(length)) == 0 else {
+      throw .io(path: path, operation: "truncate", code: errno)
+    }
+    guard fsync(descriptor) == 0 else { throw .io(path: path, operation: "fsync", code: errno) }
+  }
+
+  private func rollBack(to length: Int) {
+    _ = ftruncate(descriptor, off_t(length))
+    _ = fsync(descriptor)
+  }
+
+  /// Writes a new file (never over an existing one) with `bytes`, syncs it and its directory.
+  public static func writeNewFile(_ path: String, bytes: [UInt8]) throws(LogError) {
+    let file = try create(path)
+    try file.append(bytes, expectedLength: 0)
+  }
+
+  /// `fsync`s the directory holding `path`, so a newly created file survives a power cut.
+  public static func syncDirectory(of path: String) throws(LogError) {
+    var directory = path
+    if let slash = directory.lastIndex(of: "/") {
+      directory = String(directory[..<slash])
+      if directory.isEmpty { directory = "/" }
+    } else {
+      directory = "."
+    }
+    let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw .io(path: directory, operation: "open directory", code: errno) }
+    defer { close(descriptor) }
+    guard fsync(descriptor) == 0 else { throw .io(path: directory, operation: "fsync directory", code: errno) }
+  }
+
+  /// Whether a file exists at `path`.
+  public static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0
+  }
+}

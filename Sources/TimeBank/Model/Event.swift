@@ -1,0 +1,157 @@
+/// The kind of a team: a volunteer service team (志愿服务队) or a self-organised group (自组织).
+public enum TeamKind: String, Hashable, Sendable, CaseIterable {
+  case serviceTeam = "service-team"
+  case selfOrganised = "self-org"
+}
+
+/// The kind of a collective card.
+public enum CardKind: String, Hashable, Sendable, CaseIterable {
+  /// 单位党组织储蓄卡
+  case partyOrganisation = "party-org"
+  /// 企业卡
+  case enterprise
+  /// 院落集体卡
+  case courtyard
+}
+
+/// The kind of a reward: goods (实物) or a service (服务).
+public enum RewardKind: String, Hashable, Sendable, CaseIterable {
+  case goods
+  case service
+}
+
+/// A member's registration, as recorded.
+public struct MemberRegistration: Equatable, Sendable {
+  public var member: MemberID
+  public var name: String
+  public var isPartyMember: Bool
+  public var branch: BranchID?
+  public var joined: LocalDate
+
+  public init(member: MemberID, name: String, isPartyMember: Bool, branch: BranchID?, joined: LocalDate) {
+    self.member = member
+    self.name = name
+    self.isPartyMember = isPartyMember
+    self.branch = branch
+    self.joined = joined
+  }
+}
+
+/// The fields of a member that `member.changed` may change; nil means unchanged.
+public struct MemberChange: Equatable, Sendable {
+  public var member: MemberID
+  public var name: String?
+  public var isPartyMember: Bool?
+  public var branch: BranchID?
+
+  public init(member: MemberID, name: String? = nil, isPartyMember: Bool? = nil, branch: BranchID? = nil) {
+    self.member = member
+    self.name = name
+    self.isPartyMember = isPartyMember
+    self.branch = branch
+  }
+}
+
+/// Service given by a member, as recorded (not yet confirmed).
+public struct ServiceEntry: Equatable, Sendable {
+  public var member: MemberID
+  public var date: LocalDate
+  public var minutes: Minutes
+  public var category: String
+  public var team: TeamID?
+  public var peopleServed: Int
+  public var place: String?
+  /// The account the points go to: the member's own, or a card.
+  public var creditTo: AccountID
+  public var note: String?
+  /// The record this one corrects, when a reversed record is recorded anew.
+  public var replaces: RecordID?
+
+  public init(
+    member: MemberID, date: LocalDate, minutes: Minutes, category: String, team: TeamID? = nil,
+    peopleServed: Int = 0, place: String? = nil, creditTo: AccountID? = nil, note: String? = nil,
+    replaces: RecordID? = nil
+  ) {
+    self.member = member
+    self.date = date
+    self.minutes = minutes
+    self.category = category
+    self.team = team
+    self.peopleServed = peopleServed
+    self.place = place
+    self.creditTo = creditTo ?? .member(member)
+    self.note = note
+    self.replaces = replaces
+  }
+}
+
+/// A reward offered in the catalogue.
+public struct RewardListing: Equatable, Sendable {
+  public var item: ItemID
+  public var name: String
+  public var kind: RewardKind
+  public var price: Points
+  public var stock: Int
+
+  public init(item: ItemID, name: String, kind: RewardKind, price: Points, stock: Int) {
+    self.item = item
+    self.name = name
+    self.kind = kind
+    self.price = price
+    self.stock = stock
+  }
+}
+
+/// Everything that can happen in a time bank; one case per event type of the log.
+public enum Event: Equatable, Sendable {
+  case ledgerOpened(community: String, timeZone: String, policy: Policy)
+  case policyChanged(effective: LocalDate, policy: Policy)
+  case roleGranted(actor: ActorID, role: Role, scope: RoleScope)
+  case roleRevoked(actor: ActorID, role: Role, scope: RoleScope)
+  case memberRegistered(MemberRegistration)
+  case memberChanged(MemberChange)
+  case memberLeft(member: MemberID, date: LocalDate)
+  case teamCreated(team: TeamID, name: String, kind: TeamKind)
+  case teamJoined(team: TeamID, member: MemberID, date: LocalDate)
+  case teamLeft(team: TeamID, member: MemberID, date: LocalDate)
+  case branchCreated(branch: BranchID, name: String)
+  case cardOpened(card: CardID, name: String, kind: CardKind, holder: String)
+  case serviceRecorded(ServiceEntry)
+  /// `points` is computed from the policy when the record is confirmed, and stored.
+  case serviceConfirmed(record: RecordID, points: Points)
+  case serviceRejected(record: RecordID, reason: String)
+  case serviceReversed(record: RecordID, reason: String)
+  case pointsTransferred(from: AccountID, to: AccountID, points: Points, memo: String?)
+  case rewardListed(RewardListing)
+  case rewardRestocked(item: ItemID, quantity: Int)
+  case rewardWithdrawn(item: ItemID, reason: String?)
+  /// `points` is the price times the quantity at the moment of redemption, stored.
+  case rewardRedeemed(account: AccountID, item: ItemID, quantity: Int, points: Points)
+  case redemptionCancelled(redemption: RedemptionID, reason: String)
+}
+
+/// One line of the log: an event and its envelope.
+public struct EventRecord: Equatable, Sendable {
+  /// 1, 2, 3, ... with no gaps.
+  public var seq: Int
+  /// The idempotency key, unique in the whole log.
+  public var id: String
+  public var at: Timestamp
+  public var actor: ActorID
+  public var event: Event
+  /// The previous line's hash (64 zeros for `seq` 1).
+  public var prev: String
+  public var hash: String
+
+  public init(
+    seq: Int, id: String, at: Timestamp, actor: ActorID, event: Event, prev: String, hash: String
+  ) {
+    self.seq = seq
+    self.id = id
+    self.at = at
+    self.actor = actor
+    self.event = event
+    self.prev = prev
+    self.hash = hash
+  }
+}

@@ -1,0 +1,88 @@
+/// A string identifier that names one kind of thing, so a team id cannot be passed where a member id
+/// is expected.
+public protocol StringIdentifier: Hashable, Comparable, Sendable, CustomStringConvertible {
+  var rawValue: String { get }
+  init(_ rawValue: String)
+}
+
+extension StringIdentifier {
+  public var description: String { rawValue }
+  public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A volunteer registered in the community.
+public struct MemberID: StringIdentifier {
+  public let rawValue: String
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A volunteer service team (志愿服务队) or self-organised group (自组织).
+public struct TeamID: StringIdentifier {
+  public let rawValue: String
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A party branch (党支部).
+public struct BranchID: StringIdentifier {
+  public let rawValue: String
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A collective card (单位党组织储蓄卡, 企业卡, 院落集体卡).
+public struct CardID: StringIdentifier {
+  public let rawValue: String
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// An item in the reward catalogue.
+public struct ItemID: StringIdentifier {
+  public let rawValue: String
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A service record; it is the id of its `service.recorded` event.
+public struct RecordID: StringIdentifier {
+  public let rawValue: String
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A redemption; it is the id of its `reward.redeemed` event.
+public struct RedemptionID: StringIdentifier {
+  public let rawValue: String
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// Whoever records an event: an office worker, or a member acting as itself (same id as the member).
+public struct ActorID: StringIdentifier {
+  public let rawValue: String
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+
+  /// The member this actor is, when a member acts as itself.
+  public var asMember: MemberID { MemberID(rawValue) }
+}
+
+/// The rule every identifier typed by a user must follow.
+public enum IdentifierSyntax {
+  /// The longest identifier accepted, in UTF-8 bytes.
+  public static let maximumLength = 64
+
+  /// Why `text` is not a valid identifier, or nil when it is.
+  ///
+  /// Identifiers are 1...64 bytes of printable characters without spaces, `:` or `/`, and do not start
+  /// with `@` (reserved for system accounts) or `-` (it would read as an option).
+  public static func problem(with text: String) -> String? {
+    if text.isEmpty { return "is empty" }
+    if text.utf8.count > maximumLength { return "is longer than \(maximumLength) bytes" }
+    if text.hasPrefix("@") { return "starts with '@', which is reserved for system accounts" }
+    if text.hasPrefix("-") { return "starts with '-'" }
+    for scalar in text.unicodeScalars {
+      if scalar.properties.generalCategory == .control || scalar.properties.isWhitespace {
+        return "contains a space or control character"
+      }
+      if scalar == ":" || scalar == "/" || scalar == "\"" || scalar == "\\" {
+        return "contains '\(scalar)'"
+      }
+    }
+    return nil
+  }
+}

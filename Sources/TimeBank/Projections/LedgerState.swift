@@ -1,0 +1,301 @@
+import Foundation
+
+/// A registered member as the ledger knows it now.
+public struct MemberState: Equatable, Sendable {
+  public var registration: MemberRegistration
+  public var left: LocalDate?
+  public var teams: Set<TeamID> = []
+  /// Confirmed (and not reversed) service: the volunteer's permanent record.
+  public var confirmedMinutes = Minutes.zero
+
+  public var id: MemberID { registration.member }
+  public var name: String { registration.name }
+  public var isActive: Bool { left == nil }
+}
+
+/// A team and who is in it now.
+public struct TeamState: Equatable, Sendable {
+  public var name: String
+  public var kind: TeamKind
+  public var members: Set<MemberID> = []
+}
+
+/// A collective card.
+public struct CardState: Equatable, Sendable {
+  public var name: String
+  public var kind: CardKind
+  public var holder: String
+}
+
+/// Where a service record stands.
+public enum RecordStatus: Equatable, Sendable {
+  case pending
+  case confirmed(points: Points)
+  case rejected
+  case reversed(points: Points)
+
+  /// The word used in messages and views.
+  public var name: String {
+    switch self {
+    case .pending: "pending"
+    case .confirmed: "confirmed"
+    case .rejected: "rejected"
+    case .reversed: "reversed"
+    }
+  }
+}
+
+/// A service record, who recorded it, and where it stands.
+public struct RecordState: Equatable, Sendable {
+  public var entry: ServiceEntry
+  public var recordedBy: ActorID
+  public var status: RecordStatus
+  /// Whether it still counts toward the member's daily cap (pending or confirmed).
+  public var countsTowardCap: Bool {
+    switch status {
+    case .pending, .confirmed: true
+    case .rejected, .reversed: false
+    }
+  }
+}
+
+/// A reward in the catalogue and its stock now.
+public struct RewardState: Equatable, Sendable {
+  public var listing: RewardListing
+  public var stock: Int
+  public var isWithdrawn = false
+}
+
+/// A redemption and whether it was cancelled.
+public struct RedemptionState: Equatable, Sendable {
+  public var account: AccountID
+  public var item: ItemID
+  public var quantity: Int
+  public var points: Points
+  public var isCancelled = false
+}
+
+/// An account's movements so far, split the way a volunteer reads them.
+public struct AccountTotals: Equatable, Sendable {
+  /// Points for confirmed service, less reversals.
+  public var earned = Points.zero
+  public var received = Points.zero
+  public var sent = Points.zero
+  /// Points spent on rewards, less cancelled redemptions.
+  public var redeemed = Points.zero
+
+  public var balance: Points { earned + received - sent - redeemed }
+}
+
+/// Why points move.
+public enum PostingKind: String, Equatable, Sendable {
+  case service, reversal, transfer, redemption, refund
+}
+
+/// One movement of points from one account to another: a double-entry posting.
+public struct Transfer: Equatable, Sendable {
+  public var from: AccountID
+  public var to: AccountID
+  public var points: Points
+  public var kind: PostingKind
+}
+
+/// The whole ledger as of some `seq`: a pure fold over the log's events, used by every rule and view.
+public struct LedgerState: Equatable, Sendable {
+  public var community = ""
+  public var timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone.gmt
+  public var timeZoneName = "Asia/Shanghai"
+  /// The opening policy, then each change, in log order.
+  public var policies: [PolicyPeriod] = []
+  public var roles: [ActorID: Set<RoleGrant>] = [:]
+  public var members: [MemberID: MemberState] = [:]
+  public var teams: [TeamID: TeamState] = [:]
+  public var branches: [BranchID: String] = [:]
+  public var cards: [CardID: CardState] = [:]
+  public var records: [RecordID: RecordState] = [:]
+  public var rewards: [ItemID: RewardState] = [:]
+  public var redemptions: [RedemptionID: RedemptionState] = [:]
+  public var accounts: [AccountID: AccountTotals] = [:]
+  /// Minutes recorded per member per service date, for the daily cap (pending and confirmed only).
+  public var minutesByDay: [MemberID: [LocalDate: Minutes]] = [:]
+  /// Every event id so far and its `seq`.
+  public var ids: [String: Int] = [:]
+  public var lastSeq = 0
+  public var headHash = LogLine.genesisHash
+
+  public init() {}
+
+  /// The state after replaying `records` in order.
+  /// - Complexity: O(n) in the number of records.
+  public init(replaying records: some Sequence<EventRecord>) {
+    self.init()
+    for record in records { apply(record) }
+  }
+
+  // MARK: Reading
+
+  /// The policy that applies to service on `date`: the last change effective on or before it.
+  public func policy(on date: LocalDate) -> Policy {
+    var result = policies.first?.policy ?? Policy()
+    for period in policies.dropFirst() {
+      if let effective = period.effective, effective <= date { result = period.policy }
+    }
+    return result
+  }
+
+  /// The policy in force now (the latest change, whatever its date).
+  public var currentPolicy: Policy { policies.last?.policy ?? Policy() }
+
+  /// The balance of an account (zero for one never used).
+  public func balance(of account: AccountID) -> Points { accounts[account]?.balance ?? .zero }
+
+  /// Whether an account exists: a registered member, an opened card, or a system account.
+  public func exists(_ account: AccountID) -> Bool {
+    switch account {
+    case .member(let id): members[id] != nil
+    case .card(let id): cards[id] != nil
+    case .issued, .redeemed: true
+    }
+  }
+
+  /// Whether `actor` holds `role` in a scope accepted by `covers`.
+  public func holds(_ actor: ActorID, _ role: Role, where covers: (RoleScope) -> Bool = { _ in true }) -> Bool {
+    roles[actor]?.contains { $0.role == role && covers($0.scope) } ?? false
+  }
+
+  /// The calendar date of an instant in the ledger's time zone.
+  public func localDate(of instant: Timestamp) -> LocalDate { inLedgerZone(instant).localDate }
+
+  /// The instant written at the ledger's UTC offset for that moment.
+  public func inLedgerZone(_ instant: Timestamp) -> Timestamp {
+    let date = Date(timeIntervalSince1970: TimeInterval(instant.secondsSinceEpoch))
+    return instant.atOffset(timeZone.secondsFromGMT(for: date))
+  }
+
+  /// Points that pending records of `account` would earn under the policy for their dates.
+  public func pendingPoints(of account: AccountID) -> Points {
+    var total = Points.zero
+    for record in records.values where record.status == .pending && record.entry.creditTo == account {
+      total += policy(on: record.entry.date).points(for: record.entry.minutes, category: record.entry.category)
+    }
+    return total
+  }
+
+  /// The points movements an event makes, worked out from the state before it.
+  public func transfers(for event: Event) -> [Transfer] {
+    switch event {
+    case .serviceConfirmed(let id, let points):
+      guard let record = records[id] else { return [] }
+      return [Transfer(from: .issued, to: record.entry.creditTo, points: points, kind: .service)]
+    case .serviceReversed(let id, _):
+      guard let record = records[id], case .confirmed(let points) = record.status else { return [] }
+      return [Transfer(from: record.entry.creditTo, to: .issued, points: points, kind: .reversal)]
+    case .pointsTransferred(let from, let to, let points, _):
+      return [Transfer(from: from, to: to, points: points, kind: .transfer)]
+    case .rewardRedeemed(let account, _, _, let points):
+      return [Transfer(from: account, to: .redeemed, points: points, kind: .redemption)]
+    case .redemptionCancelled(let id, _):
+      guard let redemption = redemptions[id], !redemption.isCancelled else { return [] }
+      return [Transfer(from: .redeemed, to: redemption.account, points: redemption.points, kind: .refund)]
+    default:
+      return []
+    }
+  }
+
+  // MARK: The fold
+
+  /// Applies one event of the log. Trusts the event: `Rules` decides whether it may happen.
+  public mutating func apply(_ record: EventRecord) {
+    for transfer in transfers(for: record.event) { post(transfer) }
+    switch record.event {
+    case .ledgerOpened(let community, let zoneName, let policy):
+      self.community = community
+      timeZoneName = zoneName
+      if let zone = TimeZone(identifier: zoneName) { timeZone = zone }
+      policies = [PolicyPeriod(effective: nil, policy: policy)]
+      roles[record.actor, default: []].insert(RoleGrant(role: .admin, scope: .all))
+    case .policyChanged(let effective, let policy):
+      policies.append(PolicyPeriod(effective: effective, policy: policy))
+    case .roleGranted(let actor, let role, let scope):
+      roles[actor, default: []].insert(RoleGrant(role: role, scope: scope))
+    case .roleRevoked(let actor, let role, let scope):
+      roles[actor]?.remove(RoleGrant(role: role, scope: scope))
+    case .memberRegistered(let registration):
+      members[registration.member] = MemberState(registration: registration)
+    case .memberChanged(let change):
+      if let name = change.name { members[change.member]?.registration.name = name }
+      if let party = change.isPartyMember { members[change.member]?.registration.isPartyMember = party }
+      if let branch = change.branch { members[change.member]?.registration.branch = branch }
+    case .memberLeft(let member, let date):
+      members[member]?.left = date
+    case .teamCreated(let team, let name, let kind):
+      teams[team] = TeamState(name: name, kind: kind)
+    case .teamJoined(let team, let member, _):
+      teams[team]?.members.insert(member)
+      members[member]?.teams.insert(team)
+    case .teamLeft(let team, let member, _):
+      teams[team]?.members.remove(member)
+      members[member]?.teams.remove(team)
+    case .branchCreated(let branch, let name):
+      branches[branch] = name
+    case .cardOpened(let card, let name, let kind, let holder):
+      cards[card] = CardState(name: name, kind: kind, holder: holder)
+    case .serviceRecorded(let entry):
+      records[RecordID(record.id)] = RecordState(entry: entry, recordedBy: record.actor, status: .pending)
+      minutesByDay[entry.member, default: [:]][entry.date, default: .zero] += entry.minutes
+    case .serviceConfirmed(let id, let points):
+      records[id]?.status = .confirmed(points: points)
+      if let entry = records[id]?.entry { members[entry.member]?.confirmedMinutes += entry.minutes }
+    case .serviceRejected(let id, _):
+      records[id]?.status = .rejected
+      if let entry = records[id]?.entry { minutesByDay[entry.member]?[entry.date]? -= entry.minutes }
+    case .serviceReversed(let id, _):
+      if let record = records[id], case .confirmed(let points) = record.status {
+        records[id]?.status = .reversed(points: points)
+        members[record.entry.member]?.confirmedMinutes -= record.entry.minutes
+        minutesByDay[record.entry.member]?[record.entry.date]? -= record.entry.minutes
+      }
+    case .pointsTransferred:
+      break
+    case .rewardListed(let listing):
+      rewards[listing.item] = RewardState(listing: listing, stock: listing.stock)
+    case .rewardRestocked(let item, let quantity):
+      rewards[item]?.stock += quantity
+    case .rewardWithdrawn(let item, _):
+      rewards[item]?.isWithdrawn = true
+    case .rewardRedeemed(let account, let item, let quantity, let points):
+      rewards[item]?.stock -= quantity
+      redemptions[RedemptionID(record.id)] = RedemptionState(
+        account: account, item: item, quantity: quantity, points: points)
+    case .redemptionCancelled(let id, _):
+      if let redemption = redemptions[id], !redemption.isCancelled {
+        redemptions[id]?.isCancelled = true
+        rewards[redemption.item]?.stock += redemption.quantity
+      }
+    }
+    ids[record.id] = record.seq
+    lastSeq = record.seq
+    headHash = record.hash
+  }
+
+  private mutating func post(_ transfer: Transfer) {
+    let points = transfer.points
+    switch transfer.kind {
+    case .service:
+      accounts[transfer.to, default: AccountTotals()].earned += points
+      accounts[transfer.from, default: AccountTotals()].sent += points
+    case .reversal:
+      accounts[transfer.from, default: AccountTotals()].earned -= points
+      accounts[transfer.to, default: AccountTotals()].sent -= points
+    case .transfer:
+      accounts[transfer.from, default: AccountTotals()].sent += points
+      accounts[transfer.to, default: AccountTotals()].received += points
+    case .redemption:
+      accounts[transfer.from, default: AccountTotals()].redeemed += points
+      accounts[transfer.to, default: AccountTotals()].received += points
+    case .refund:
+      accounts[transfer.to, default: AccountTotals()].redeemed -= points
+      accounts[transfer.from, default: AccountTotals()].received -= points
+    }
+  }
+}

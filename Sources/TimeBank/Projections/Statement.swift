@@ -1,0 +1,72 @@
+/// One posting on an account's statement.
+public struct StatementLine: Equatable, Sendable {
+  public var seq: Int
+  public var date: LocalDate
+  public var kind: PostingKind
+  /// The other side of the posting.
+  public var counterparty: AccountID
+  /// Signed: positive into the account, negative out of it.
+  public var amount: Points
+  /// The running balance after this posting.
+  public var balance: Points
+  /// What it was for: the record, item, or memo.
+  public var description: String
+}
+
+/// An account's postings in order, with the running balance.
+public struct Statement: Equatable, Sendable {
+  public var account: AccountID
+  /// The balance before the first line shown.
+  public var opening: Points
+  public var lines: [StatementLine]
+  public var closing: Points
+
+  /// Builds the statement of `account` from the log's records, showing postings whose date (the day
+  /// recorded, in the ledger's time zone) is within `from...to`.
+  /// - Complexity: O(n) in the number of records.
+  public init(account: AccountID, records: some Sequence<EventRecord>, from: LocalDate? = nil, to: LocalDate? = nil) {
+    self.account = account
+    var state = LedgerState()
+    var balance = Points.zero
+    var opening = Points.zero
+    var lines: [StatementLine] = []
+    for record in records {
+      let transfers = state.transfers(for: record.event)
+      let date = state.records.isEmpty && state.lastSeq == 0 ? record.at.localDate : state.localDate(of: record.at)
+      for transfer in transfers where transfer.from == account || transfer.to == account {
+        let amount = transfer.to == account ? transfer.points : -transfer.points
+        balance += amount
+        if let to, date > to { continue }
+        if let from, date < from {
+          opening = balance
+          continue
+        }
+        lines.append(
+          StatementLine(
+            seq: record.seq, date: date, kind: transfer.kind,
+            counterparty: transfer.to == account ? transfer.from : transfer.to, amount: amount, balance: balance,
+            description: Statement.describe(record.event, in: state)))
+      }
+      state.apply(record)
+    }
+    self.opening = opening
+    self.lines = lines
+    self.closing = lines.last?.balance ?? opening
+  }
+
+  static func describe(_ event: Event, in state: LedgerState) -> String {
+    switch event {
+    case .serviceConfirmed(let id, _), .serviceReversed(let id, _):
+      guard let entry = state.records[id]?.entry else { return id.rawValue }
+      return "\(id) \(entry.date) \(entry.category) \(entry.minutes.hoursText)h"
+    case .pointsTransferred(_, _, _, let memo):
+      return memo ?? ""
+    case .rewardRedeemed(_, let item, let quantity, _):
+      return "\(state.rewards[item]?.listing.name ?? item.rawValue) ×\(quantity)"
+    case .redemptionCancelled(let id, let reason):
+      return "\(id): \(reason)"
+    default:
+      return ""
+    }
+  }
+}

@@ -1,0 +1,412 @@
+import Foundation
+
+/// The rules of the time bank: what may happen, by whom, given the ledger so far.
+///
+/// `decide` (for commands) and `audit` (for the stored log) both call `validate`, so a log that passes
+/// audit is exactly a log the program could have written.
+public enum Rules {
+  /// The longest name accepted (members, teams, cards, items), in characters.
+  public static let maximumNameLength = 100
+  /// The longest memo, note, reason or place accepted, in characters.
+  public static let maximumTextLength = 500
+  /// The most people one record may say were served.
+  public static let maximumPeopleServed = 100_000
+  /// The largest stock or quantity accepted.
+  public static let maximumQuantity = 1_000_000
+
+  /// The event with its computed fields filled in from the state: points at confirmation from the
+  /// policy for the service date, points of a redemption from the price.
+  public static func complete(_ event: Event, in state: LedgerState) -> Event {
+    switch event {
+    case .serviceConfirmed(let id, _):
+      guard let record = state.records[id] else { return event }
+      return .serviceConfirmed(record: id, points: expectedPoints(for: record.entry, in: state))
+    case .rewardRedeemed(let account, let item, let quantity, _):
+      guard let reward = state.rewards[item], let points = reward.listing.price.multiplied(by: quantity) else {
+        return event
+      }
+      return .rewardRedeemed(account: account, item: item, quantity: quantity, points: points)
+    default:
+      return event
+    }
+  }
+
+  static func expectedPoints(for entry: ServiceEntry, in state: LedgerState) -> Points {
+    state.policy(on: entry.date).points(for: entry.minutes, category: entry.category)
+  }
+
+  /// Checks that `actor` may make `event` happen at `at`, given `state`.
+  ///
+  /// - Throws: the `Rejection` naming the first rule broken.
+  /// - Complexity: O(1) for most events; O(r) for a role revocation, r the number of role holders.
+  public static func validate(
+    _ event: Event, actor: ActorID, at: Timestamp, in state: LedgerState
+  ) throws(Rejection) {
+    let today = state.localDate(of: at)
+    let check = Checker(state: state, actor: actor, today: today)
+    switch event {
+    case .ledgerOpened(let community, let timeZone, let policy):
+      try check.name(community, field: "community")
+      guard LedgerState.isKnownTimeZone(timeZone) else { throw .unknownTimeZone(timeZone) }
+      try check.policy(policy)
+    case .policyChanged(_, let policy):
+      try check.admin("change the policy")
+      try check.policy(policy)
+    case .roleGranted(let grantee, let role, let scope):
+      try check.admin("grant roles")
+      try check.identifier(grantee.rawValue, field: "actor")
+      try check.scope(scope, for: role)
+      if state.holds(grantee, role, where: { $0 == scope }) {
+        throw .roleAlreadyHeld(actor: grantee, role: role, scope: scope)
+      }
+    case .roleRevoked(let holder, let role, let scope):
+      try check.admin("revoke roles")
+      guard state.holds(holder, role, where: { $0 == scope }) else {
+        throw .roleNotHeld(actor: holder, role: role, scope: scope)
+      }
+      if role == .admin, state.roles.filter({ $0.value.contains { $0.role == .admin } }).count == 1 {
+        throw .lastAdmin(holder)
+      }
+    case .memberRegistered(let registration):
+      try check.coordinatorAnywhere("register members")
+      try check.identifier(registration.member.rawValue, field: "member")
+      guard state.members[registration.member] == nil else {
+        throw .alreadyExists(kind: "member", id: registration.member.rawValue)
+      }
+      try check.name(registration.name, field: "name")
+      if let branch = registration.branch { try check.branchExists(branch) }
+      try check.notFuture(registration.joined, field: "joined")
+    case .memberChanged(let change):
+      try check.coordinatorAnywhere("change members")
+      _ = try check.member(change.member)
+      guard change.name != nil || change.isPartyMember != nil || change.branch != nil else {
+        throw .nothingToChange(change.member)
+      }
+      if let name = change.name { try check.name(name, field: "name") }
+      if let branch = change.branch { try check.branchExists(branch) }
+    case .memberLeft(let id, let date):
+      try check.coordinatorAnywhere("record that members left")
+      let member = try check.activeMember(id, on: date)
+      try check.notFuture(date, field: "date")
+      _ = member
+    case .teamCreated(let team, let name, _):
+      try check.admin("create teams")
+      try check.identifier(team.rawValue, field: "team")
+      guard state.teams[team] == nil else { throw .alreadyExists(kind: "team", id: team.rawValue) }
+      try check.name(name, field: "name")
+    case .teamJoined(let team, let id, let date), .teamLeft(let team, let id, let date):
+      guard let teamState = state.teams[team] else { throw .unknownTeam(team) }
+      try check.coordinator(for: team, action: "change team membership")
+      _ = try check.activeMember(id, on: date)
+      try check.notFuture(date, field: "date")
+      let isMember = teamState.members.contains(id)
+      if case .teamJoined = event, isMember { throw .alreadyInTeam(member: id, team: team) }
+      if case .teamLeft = event, !isMember { throw .notInTeam(member: id, team: team) }
+    case .branchCreated(let branch, let name):
+      try check.admin("create branches")
+      try check.identifier(branch.rawValue, field: "branch")
+      guard state.branches[branch] == nil else { throw .alreadyExists(kind: "branch", id: branch.rawValue) }
+      try check.name(name, field: "name")
+    case .cardOpened(let card, let name, _, let holder):
+      try check.admin("open cards")
+      try check.identifier(card.rawValue, field: "card")
+      guard state.cards[card] == nil else { throw .alreadyExists(kind: "card", id: card.rawValue) }
+      try check.name(name, field: "name")
+      try check.name(holder, field: "holder")
+    case .serviceRecorded(let entry):
+      try check.serviceRecord(entry)
+    case .serviceConfirmed(let id, let points):
+      let record = try check.pendingRecord(id, action: "confirm")
+      guard actor != record.recordedBy else { throw .confirmOwnRecording(record: id, actor: actor) }
+      guard actor.asMember != record.entry.member else {
+        throw .ownService(member: record.entry.member, actor: actor)
+      }
+      try check.mayConfirm(record)
+      let expected = expectedPoints(for: record.entry, in: state)
+      guard points == expected else {
+        throw .computedValueMismatch(field: "points", stored: points.description, expected: expected.description)
+      }
+    case .serviceRejected(let id, let reason):
+      let record = try check.pendingRecord(id, action: "reject")
+      try check.mayConfirm(record)
+      try check.text(reason, field: "reason", required: true)
+    case .serviceReversed(let id, let reason):
+      guard let record = state.records[id] else { throw .unknownRecord(id) }
+      guard case .confirmed(let points) = record.status else {
+        throw .recordNotPending(record: id, status: record.status.name, action: "reverse")
+      }
+      if !state.holds(actor, .admin) { try check.mayConfirm(record) }
+      try check.text(reason, field: "reason", required: true)
+      try check.canSpend(record.entry.creditTo, points)
+    case .pointsTransferred(let from, let to, let points, let memo):
+      guard from != to else { throw .sameAccount(from) }
+      for account in [from, to] {
+        if account.isSystem { throw .systemAccount(account) }
+        try check.accountExists(account)
+      }
+      if case .member(let id) = to, let left = state.members[id]?.left { throw .memberLeft(member: id, left: left) }
+      guard points > .zero else { throw .nonPositivePoints(field: "points", points) }
+      try check.maySpend(from, action: "transfer points")
+      if let memo { try check.text(memo, field: "memo", required: false) }
+      try check.canSpend(from, points)
+    case .rewardListed(let listing):
+      try check.admin("list rewards")
+      try check.identifier(listing.item.rawValue, field: "item")
+      guard state.rewards[listing.item] == nil else { throw .alreadyExists(kind: "item", id: listing.item.rawValue) }
+      try check.name(listing.name, field: "name")
+      guard listing.price > .zero else { throw .nonPositivePoints(field: "price", listing.price) }
+      guard (0...maximumQuantity).contains(listing.stock) else {
+        throw .invalidField(field: "stock", problem: "must be between 0 and \(maximumQuantity)")
+      }
+    case .rewardRestocked(let item, let quantity):
+      try check.admin("restock rewards")
+      _ = try check.availableReward(item)
+      guard quantity > 0 else { throw .nonPositiveQuantity(field: "quantity", quantity) }
+      guard quantity <= maximumQuantity else {
+        throw .invalidField(field: "quantity", problem: "must be at most \(maximumQuantity)")
+      }
+    case .rewardWithdrawn(let item, let reason):
+      try check.admin("withdraw rewards")
+      _ = try check.availableReward(item)
+      if let reason { try check.text(reason, field: "reason", required: false) }
+    case .rewardRedeemed(let account, let item, let quantity, let points):
+      if account.isSystem { throw .systemAccount(account) }
+      try check.accountExists(account)
+      let reward = try check.availableReward(item)
+      guard quantity > 0 else { throw .nonPositiveQuantity(field: "quantity", quantity) }
+      try check.maySpend(account, action: "redeem rewards", coordinatorMayHandOut: true)
+      guard quantity <= reward.stock else {
+        throw .insufficientStock(item: item, stock: reward.stock, requested: quantity)
+      }
+      let expected = reward.listing.price.multiplied(by: quantity)
+      guard let expected, points == expected else {
+        throw .computedValueMismatch(
+          field: "points", stored: points.description, expected: expected?.description ?? "overflow")
+      }
+      try check.canSpend(account, points)
+    case .redemptionCancelled(let id, let reason):
+      guard let redemption = state.redemptions[id] else { throw .unknownRedemption(id) }
+      guard !redemption.isCancelled else { throw .redemptionAlreadyCancelled(id) }
+      try check.mayHandOut(redemption.account, action: "cancel redemptions")
+      try check.text(reason, field: "reason", required: true)
+    }
+  }
+}
+
+/// The individual checks, each throwing the rejection that names its rule.
+private struct Checker {
+  let state: LedgerState
+  let actor: ActorID
+  let today: LocalDate
+
+  func admin(_ action: String) throws(Rejection) {
+    guard state.holds(actor, .admin) else { throw .notAuthorised(actor: actor, action: action, needs: "admin") }
+  }
+
+  func coordinatorAnywhere(_ action: String) throws(Rejection) {
+    guard state.holds(actor, .admin) || state.holds(actor, .coordinator) else {
+      throw .notAuthorised(actor: actor, action: action, needs: "admin or coordinator")
+    }
+  }
+
+  func coordinator(for team: TeamID, action: String) throws(Rejection) {
+    guard state.holds(actor, .admin) || state.holds(actor, .coordinator, where: { $0 == .all || $0 == .team(team) })
+    else { throw .notAuthorised(actor: actor, action: action, needs: "coordinator for team:\(team)") }
+  }
+
+  /// Coordinator whose scope covers a record: all, the record's team, or (no team) one of the member's.
+  func coordinatorCovers(_ entry: ServiceEntry) -> Bool {
+    state.holds(actor, .coordinator) { scope in
+      switch scope {
+      case .all: true
+      case .team(let team):
+        entry.team == team || (entry.team == nil && state.members[entry.member]?.teams.contains(team) == true)
+      case .branch: false
+      }
+    }
+  }
+
+  /// Secretary of the branch of a party member.
+  func secretaryCovers(_ member: MemberID) -> Bool {
+    guard let registration = state.members[member]?.registration, registration.isPartyMember,
+      let branch = registration.branch
+    else { return false }
+    return state.holds(actor, .secretary) { $0 == .branch(branch) || $0 == .all }
+  }
+
+  func mayConfirm(_ record: RecordState) throws(Rejection) {
+    guard coordinatorCovers(record.entry) || secretaryCovers(record.entry.member) else {
+      let scope = record.entry.team.map { "team:\($0)" } ?? "the member's team"
+      throw .notAuthorised(
+        actor: actor, action: "decide on service of \(record.entry.member)",
+        needs: "coordinator for \(scope), or the secretary of the member's branch")
+    }
+  }
+
+  /// Spending from an account: its member, or for a card the admin or a coordinator for all.
+  func maySpend(_ account: AccountID, action: String, coordinatorMayHandOut: Bool = false) throws(Rejection) {
+    switch account {
+    case .member(let id):
+      if actor.asMember == id { return }
+      if coordinatorMayHandOut, let member = state.members[id], coordinatorCoversMember(member) { return }
+      throw .notAccountHolder(account: account, actor: actor)
+    case .card:
+      guard state.holds(actor, .admin) || state.holds(actor, .coordinator, where: { $0 == .all }) else {
+        throw .notAuthorised(actor: actor, action: action + " from a card", needs: "admin or coordinator for all")
+      }
+    case .issued, .redeemed:
+      throw .systemAccount(account)
+    }
+  }
+
+  func mayHandOut(_ account: AccountID, action: String) throws(Rejection) {
+    if state.holds(actor, .admin) { return }
+    if case .member(let id) = account, let member = state.members[id], coordinatorCoversMember(member) { return }
+    if state.holds(actor, .coordinator, where: { $0 == .all }) { return }
+    throw .notAuthorised(actor: actor, action: action, needs: "admin or a coordinator for the account's member")
+  }
+
+  func coordinatorCoversMember(_ member: MemberState) -> Bool {
+    state.holds(actor, .coordinator) { scope in
+      switch scope {
+      case .all: true
+      case .team(let team): member.teams.contains(team)
+      case .branch: false
+      }
+    }
+  }
+
+  func serviceRecord(_ entry: ServiceEntry) throws(Rejection) {
+    let member = try self.member(entry.member)
+    if let team = entry.team, state.teams[team] == nil { throw .unknownTeam(team) }
+    guard actor.asMember != entry.member else { throw .ownService(member: entry.member, actor: actor) }
+    guard coordinatorCovers(entry) else {
+      let scope = entry.team.map { "team:\($0)" } ?? "one of the member's teams"
+      throw .notAuthorised(actor: actor, action: "record service", needs: "coordinator for \(scope)")
+    }
+    if let team = entry.team, !member.teams.contains(team) { throw .notInTeam(member: entry.member, team: team) }
+    try notFuture(entry.date, field: "date")
+    guard entry.date >= member.registration.joined else {
+      throw .beforeJoined(member: entry.member, date: entry.date, joined: member.registration.joined)
+    }
+    if let left = member.left, entry.date > left { throw .memberLeft(member: entry.member, left: left) }
+    guard entry.minutes.value > 0 else { throw .nonPositiveMinutes(entry.minutes) }
+    let cap = state.policy(on: entry.date).dailyCap
+    let already = state.minutesByDay[entry.member]?[entry.date] ?? .zero
+    guard entry.minutes.value <= cap.value - already.value else {
+      throw .dailyCapExceeded(
+        member: entry.member, date: entry.date, alreadyRecorded: already, adding: entry.minutes, cap: cap)
+    }
+    try name(entry.category, field: "category")
+    guard (0...Rules.maximumPeopleServed).contains(entry.peopleServed) else {
+      throw .invalidField(field: "served", problem: "must be between 0 and \(Rules.maximumPeopleServed)")
+    }
+    if let place = entry.place { try text(place, field: "place", required: false) }
+    if let note = entry.note { try text(note, field: "note", required: false) }
+    switch entry.creditTo {
+    case .member(let id):
+      guard id == entry.member else { throw .creditToOtherMember(record: "new", account: entry.creditTo) }
+    case .card(let id):
+      guard state.cards[id] != nil else { throw .unknownCard(id) }
+    case .issued, .redeemed:
+      throw .systemAccount(entry.creditTo)
+    }
+    if let replaced = entry.replaces {
+      guard let old = state.records[replaced] else { throw .unknownRecord(replaced) }
+      guard case .reversed = old.status, old.entry.member == entry.member else {
+        throw .replacesUnreversedRecord(replaced)
+      }
+    }
+  }
+
+  func member(_ id: MemberID) throws(Rejection) -> MemberState {
+    guard let member = state.members[id] else { throw .unknownMember(id) }
+    return member
+  }
+
+  func activeMember(_ id: MemberID, on date: LocalDate) throws(Rejection) -> MemberState {
+    let member = try self.member(id)
+    if let left = member.left { throw .memberLeft(member: id, left: left) }
+    guard date >= member.registration.joined else {
+      throw .beforeJoined(member: id, date: date, joined: member.registration.joined)
+    }
+    return member
+  }
+
+  func pendingRecord(_ id: RecordID, action: String) throws(Rejection) -> RecordState {
+    guard let record = state.records[id] else { throw .unknownRecord(id) }
+    guard record.status == .pending else {
+      throw .recordNotPending(record: id, status: record.status.name, action: action)
+    }
+    return record
+  }
+
+  func availableReward(_ item: ItemID) throws(Rejection) -> RewardState {
+    guard let reward = state.rewards[item] else { throw .unknownItem(item) }
+    guard !reward.isWithdrawn else { throw .rewardWithdrawn(item) }
+    return reward
+  }
+
+  func accountExists(_ account: AccountID) throws(Rejection) {
+    switch account {
+    case .member(let id): if state.members[id] == nil { throw .unknownMember(id) }
+    case .card(let id): if state.cards[id] == nil { throw .unknownCard(id) }
+    case .issued, .redeemed: break
+    }
+  }
+
+  func canSpend(_ account: AccountID, _ points: Points) throws(Rejection) {
+    let balance = state.balance(of: account)
+    guard balance >= points else { throw .insufficientPoints(account: account, balance: balance, needed: points) }
+  }
+
+  func branchExists(_ branch: BranchID) throws(Rejection) {
+    guard state.branches[branch] != nil else { throw .unknownBranch(branch) }
+  }
+
+  func notFuture(_ date: LocalDate, field: String) throws(Rejection) {
+    guard date <= today else { throw .futureDate(field: field, date: date, today: today) }
+  }
+
+  func identifier(_ text: String, field: String) throws(Rejection) {
+    if let problem = IdentifierSyntax.problem(with: text) { throw .invalidField(field: field, problem: problem) }
+  }
+
+  func name(_ text: String, field: String) throws(Rejection) {
+    try self.text(text, field: field, required: true, limit: Rules.maximumNameLength)
+    if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+      throw .invalidField(field: field, problem: "contains a control character (such as a line break)")
+    }
+  }
+
+  func text(_ text: String, field: String, required: Bool, limit: Int = Rules.maximumTextLength) throws(Rejection) {
+    if required && text.allSatisfy(\.isWhitespace) { throw .invalidField(field: field, problem: "is empty") }
+    if text.count > limit { throw .invalidField(field: field, problem: "is longer than \(limit) characters") }
+  }
+
+  func scope(_ scope: RoleScope, for role: Role) throws(Rejection) {
+    switch (role, scope) {
+    case (.admin, .all), (.coordinator, .all), (.secretary, .all): break
+    case (.coordinator, .team(let team)): if state.teams[team] == nil { throw .unknownTeam(team) }
+    case (.secretary, .branch(let branch)): try branchExists(branch)
+    default: throw .roleScopeInvalid(role: role, scope: scope)
+    }
+  }
+
+  func policy(_ policy: Policy) throws(Rejection) {
+    guard policy.pointsPerHour >= .zero, policy.categoryRates.values.allSatisfy({ $0 >= .zero }) else {
+      throw .invalidField(field: "policy", problem: "rates must not be negative")
+    }
+    guard (1...1440).contains(policy.dailyCap.value) else {
+      throw .invalidField(field: "policy.dailyCapMinutes", problem: "must be between 1 and 1440")
+    }
+    guard policy.partyAnnualTarget.value >= 0 else {
+      throw .invalidField(field: "policy.partyAnnualTargetMinutes", problem: "must not be negative")
+    }
+  }
+}
+
+extension LedgerState {
+  /// Whether Foundation knows the IANA time zone name.
+  public static func isKnownTimeZone(_ name: String) -> Bool { TimeZone(identifier: name) != nil }
+}

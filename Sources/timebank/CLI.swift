@@ -1,0 +1,84 @@
+import TimeBank
+
+/// The command line as a function: arguments and environment in; stdout, stderr and exit code out.
+enum CLI {
+  struct Result {
+    var exitCode: Int32
+    var output: String
+    var errors: String
+  }
+
+  typealias Handler = @Sendable (inout Context) throws(Failure) -> Void
+
+  static let handlers: [[String]: Handler] = [
+    ["init"]: WriteCommands.initialise,
+    ["policy", "set"]: WriteCommands.setPolicy,
+    ["policy", "show"]: ViewCommands.showPolicy,
+    ["member", "add"]: WriteCommands.addMember,
+    ["member", "change"]: WriteCommands.changeMember,
+    ["member", "leave"]: WriteCommands.memberLeaves,
+    ["member", "list"]: ViewCommands.listMembers,
+    ["member", "show"]: ViewCommands.showMember,
+    ["team", "add"]: WriteCommands.addTeam,
+    ["team", "join"]: { (context: inout Context) throws(Failure) in try WriteCommands.joinOrLeaveTeam(&context, joining: true) },
+    ["team", "leave"]: { (context: inout Context) throws(Failure) in try WriteCommands.joinOrLeaveTeam(&context, joining: false) },
+    ["team", "list"]: ViewCommands.listTeams,
+    ["branch", "add"]: WriteCommands.addBranch,
+    ["branch", "list"]: ViewCommands.listBranches,
+    ["card", "open"]: WriteCommands.openCard,
+    ["card", "list"]: ViewCommands.listCards,
+    ["role", "grant"]: { (context: inout Context) throws(Failure) in try WriteCommands.changeRole(&context, granting: true) },
+    ["role", "revoke"]: { (context: inout Context) throws(Failure) in try WriteCommands.changeRole(&context, granting: false) },
+    ["role", "list"]: ViewCommands.listRoles,
+    ["service", "record"]: WriteCommands.recordService,
+    ["service", "confirm"]: { (context: inout Context) throws(Failure) in try WriteCommands.decideService(&context, "confirm") },
+    ["service", "reject"]: { (context: inout Context) throws(Failure) in try WriteCommands.decideService(&context, "reject") },
+    ["service", "reverse"]: { (context: inout Context) throws(Failure) in try WriteCommands.decideService(&context, "reverse") },
+    ["service", "list"]: ViewCommands.listService,
+    ["transfer"]: WriteCommands.transfer,
+    ["reward", "add"]: WriteCommands.addReward,
+    ["reward", "restock"]: WriteCommands.restockReward,
+    ["reward", "withdraw"]: WriteCommands.withdrawReward,
+    ["reward", "list"]: ViewCommands.listRewards,
+    ["redeem"]: WriteCommands.redeem,
+    ["redemption", "cancel"]: WriteCommands.cancelRedemption,
+    ["balance"]: ViewCommands.balance,
+    ["statement"]: ViewCommands.statement,
+    ["log"]: ViewCommands.log,
+    ["audit"]: ViewCommands.audit,
+    ["repair"]: ViewCommands.repair,
+    ["demo"]: ViewCommands.demo,
+  ]
+
+  /// Parses, validates and runs one command line.
+  static func run(_ arguments: [String], environment: [String: String]) -> Result {
+    let parser = ArgumentParser(root: CommandTable.root)
+    let help = HelpRenderer(root: CommandTable.root)
+    let parsed: ParsedCommand
+    do {
+      switch try parser.parse(arguments) {
+      case .help(let path): return Result(exitCode: 0, output: help.help(for: path), errors: "")
+      case .version: return Result(exitCode: 0, output: CommandTable.version + "\n", errors: "")
+      case .command(let command): parsed = command
+      }
+    } catch {
+      return Result(exitCode: Messages.usage, output: "", errors: help.errorReport(for: error))
+    }
+    guard let handler = handlers[parsed.path] else {
+      return Result(exitCode: Messages.usage, output: "", errors: "error: no handler for '\(parsed.path.joined(separator: " "))'\n")
+    }
+    var context = Context(parsed: parsed, environment: environment)
+    do {
+      try handler(&context)
+      return Result(exitCode: 0, output: context.output, errors: context.warnings)
+    } catch {
+      let errors: String
+      if case .usage(let usage) = error {
+        errors = help.errorReport(for: usage)
+      } else {
+        errors = "error: " + Messages.describe(error) + "\n"
+      }
+      return Result(exitCode: Messages.exitCode(for: error), output: context.output, errors: context.warnings + errors)
+    }
+  }
+}

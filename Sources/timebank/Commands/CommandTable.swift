@@ -1,0 +1,252 @@
+/// The whole command line: every command, its arguments and options, and its help.
+enum CommandTable {
+  static let version = "timebank 0.1.0"
+
+  static let log = OptionSpec(
+    name: "log", valueName: "path", help: "The log file (default: $TIMEBANK_LOG, else ./timebank.jsonl).")
+  static let actor = OptionSpec(
+    name: "actor", valueName: "id", help: "Who is recording this (default: $TIMEBANK_ACTOR).")
+  static let id = OptionSpec(
+    name: "id", valueName: "key",
+    help: "Idempotency key: retrying with the same key appends nothing (generated if omitted).")
+  static let format = OptionSpec(name: "format", valueName: "format", help: "Output: table (default), json or csv.")
+  static let asOf = OptionSpec(name: "as-of", valueName: "date", help: "Show the ledger as it stood at the end of this day.")
+  static let asOfSeq = OptionSpec(name: "as-of-seq", valueName: "seq", help: "Show the ledger as it stood after this seq.")
+
+  static let writing = [log, actor, id]
+  static let viewing = [log, format]
+
+  static func flag(_ name: String, _ help: String) -> OptionSpec { OptionSpec(name: name, valueName: nil, help: help) }
+  static func option(_ name: String, _ value: String, _ help: String, required: Bool = false) -> OptionSpec {
+    OptionSpec(name: name, valueName: value, help: help, isRequired: required)
+  }
+  static func argument(_ name: String, _ help: String, optional: Bool = false) -> PositionalSpec {
+    PositionalSpec(name: name, help: help, isOptional: optional)
+  }
+
+  static let root = CommandSpec(
+    name: "timebank",
+    summary: "A community time bank (时间银行): an append-only, hash-chained ledger of volunteer service.",
+    discussion: """
+      Volunteers earn points for confirmed service hours, exchange them, and redeem them for goods
+      or services. Every change is one line of the log; every view is rebuilt from it.
+      Exit codes: 0 done, 1 refused by a rule, 2 log failed verification, 64 usage error, 74 I/O error.
+      """,
+    subcommands: [
+      CommandSpec(
+        name: "init", summary: "Create a new ledger; the actor becomes its admin.",
+        options: [
+          option("community", "name", "The community's name.", required: true),
+          option("points-per-hour", "points", "Points for one confirmed hour (default 1)."),
+          option("time-zone", "zone", "IANA time zone for service dates (default Asia/Shanghai)."),
+          option("daily-cap-hours", "hours", "Most service per member per day (default 12)."),
+          option("party-target-hours", "hours", "Party members' annual service-hours target (default 50)."),
+        ] + writing),
+      CommandSpec(
+        name: "policy", summary: "Change how hours become points, from a date on.",
+        subcommands: [
+          CommandSpec(
+            name: "set", summary: "Record a policy change effective from a date (admin).",
+            discussion: "Options not given keep their current value. Points already confirmed never change.",
+            options: [
+              option("effective", "date", "First service date the new policy applies to.", required: true),
+              option("points-per-hour", "points", "Points for one confirmed hour."),
+              OptionSpec(
+                name: "rate", valueName: "category=points", help: "A category's own rate per hour (repeatable).",
+                isRepeatable: true),
+              option("daily-cap-hours", "hours", "Most service per member per day."),
+              option("party-target-hours", "hours", "Party members' annual service-hours target."),
+            ] + writing),
+          CommandSpec(name: "show", summary: "Show the policies in force and when they began.", options: viewing),
+        ]),
+      CommandSpec(
+        name: "member", summary: "Register and look after volunteers.",
+        subcommands: [
+          CommandSpec(
+            name: "add", summary: "Register a volunteer (admin or coordinator).",
+            positionals: [argument("member", "The new member's id, e.g. m001.")],
+            options: [
+              option("name", "name", "The member's name.", required: true),
+              flag("party", "The member is a party member."),
+              option("branch", "branch", "The member's party branch."),
+              option("joined", "date", "The date the member joined (default: today)."),
+            ] + writing),
+          CommandSpec(
+            name: "change", summary: "Change a member's name, party membership or branch.",
+            positionals: [argument("member", "The member to change.")],
+            options: [
+              option("name", "name", "The new name."),
+              flag("party", "The member is now a party member."),
+              flag("not-party", "The member is not a party member."),
+              option("branch", "branch", "The new party branch."),
+            ] + writing),
+          CommandSpec(
+            name: "leave", summary: "Record that a member left the community.",
+            positionals: [argument("member", "The member who left.")],
+            options: [option("date", "date", "The date they left (default: today).")] + writing),
+          CommandSpec(name: "list", summary: "List members.", options: viewing),
+          CommandSpec(
+            name: "show", summary: "Show one member: details, teams, hours, balance and records.",
+            positionals: [argument("member", "The member to show.")], options: viewing),
+        ]),
+      CommandSpec(
+        name: "team", summary: "Volunteer service teams (志愿服务队) and self-organised groups (自组织).",
+        subcommands: [
+          CommandSpec(
+            name: "add", summary: "Create a team (admin).", positionals: [argument("team", "The new team's id.")],
+            options: [
+              option("name", "name", "The team's name.", required: true),
+              option("kind", "kind", "service-team (default) or self-org."),
+            ] + writing),
+          CommandSpec(
+            name: "join", summary: "Add a member to a team.",
+            positionals: [argument("team", "The team."), argument("member", "The member.")],
+            options: [option("date", "date", "The date they joined (default: today).")] + writing),
+          CommandSpec(
+            name: "leave", summary: "Take a member off a team.",
+            positionals: [argument("team", "The team."), argument("member", "The member.")],
+            options: [option("date", "date", "The date they left (default: today).")] + writing),
+          CommandSpec(name: "list", summary: "List teams.", options: viewing),
+        ]),
+      CommandSpec(
+        name: "branch", summary: "Party branches (党支部).",
+        subcommands: [
+          CommandSpec(
+            name: "add", summary: "Create a party branch (admin).", positionals: [argument("branch", "The new branch's id.")],
+            options: [option("name", "name", "The branch's name.", required: true)] + writing),
+          CommandSpec(name: "list", summary: "List branches.", options: viewing),
+        ]),
+      CommandSpec(
+        name: "card", summary: "Collective cards: party-org 单位党组织储蓄卡, enterprise 企业卡, courtyard 院落集体卡.",
+        subcommands: [
+          CommandSpec(
+            name: "open", summary: "Open a collective card (admin).", positionals: [argument("card", "The new card's id.")],
+            options: [
+              option("name", "name", "The card's name.", required: true),
+              option("kind", "kind", "party-org, enterprise or courtyard.", required: true),
+              option("holder", "holder", "Who holds it: the unit, enterprise or courtyard.", required: true),
+            ] + writing),
+          CommandSpec(name: "list", summary: "List cards with their balances.", options: viewing),
+        ]),
+      CommandSpec(
+        name: "role", summary: "Grant and revoke roles (admin); roles are recorded in the log.",
+        subcommands: [
+          CommandSpec(
+            name: "grant", summary: "Grant a role.",
+            positionals: [argument("actor", "Who receives the role."), argument("role", "admin, coordinator or secretary.")],
+            options: [option("scope", "scope", "all (default), team:<id> (coordinator) or branch:<id> (secretary).")]
+              + writing),
+          CommandSpec(
+            name: "revoke", summary: "Revoke a role.",
+            positionals: [argument("actor", "Who loses the role."), argument("role", "admin, coordinator or secretary.")],
+            options: [option("scope", "scope", "The scope it was granted with (default all).")] + writing),
+          CommandSpec(name: "list", summary: "List who holds which role now.", options: viewing),
+        ]),
+      CommandSpec(
+        name: "service", summary: "Record, confirm, reject and reverse service.",
+        subcommands: [
+          CommandSpec(
+            name: "record", summary: "Record service given by a member (coordinator).",
+            discussion: "Prints the record's id; confirm, reject and reverse take it.",
+            positionals: [argument("member", "The member who gave the service.")],
+            options: [
+              option("hours", "hours", "Service time in hours (e.g. 2 or 1.5)."),
+              option("minutes", "minutes", "Service time in minutes (instead of --hours)."),
+              option("date", "date", "The date of service, YYYY-MM-DD.", required: true),
+              option("category", "category", "What kind of service, e.g. 助老.", required: true),
+              option("team", "team", "The team it was given with."),
+              option("served", "count", "How many people were served (default 0)."),
+              option("place", "place", "Where."),
+              option("credit-to", "account", "Credit the points to a card (card:<id>) instead of the member."),
+              option("note", "text", "A note."),
+              option("replaces", "record", "The reversed record this one corrects."),
+            ] + writing),
+          CommandSpec(
+            name: "confirm", summary: "Confirm a record; its points are computed now and stored.",
+            positionals: [argument("record", "The record's id.")], options: writing),
+          CommandSpec(
+            name: "reject", summary: "Reject a pending record.", positionals: [argument("record", "The record's id.")],
+            options: [option("reason", "text", "Why.", required: true)] + writing),
+          CommandSpec(
+            name: "reverse", summary: "Reverse a confirmed record: its points go back, its hours no longer count.",
+            positionals: [argument("record", "The record's id.")],
+            options: [option("reason", "text", "Why.", required: true)] + writing),
+          CommandSpec(
+            name: "list", summary: "List service records.",
+            options: [
+              option("status", "status", "Only pending, confirmed, rejected or reversed records."),
+              option("member", "member", "Only this member's records."),
+            ] + viewing),
+        ]),
+      CommandSpec(
+        name: "transfer", summary: "Move points between accounts (a member from its own account).",
+        positionals: [
+          argument("from", "The paying account: a member id, member:<id> or card:<id>."),
+          argument("to", "The receiving account."), argument("points", "How many points, e.g. 5 or 2.50."),
+        ],
+        options: [option("memo", "text", "What it is for.")] + writing),
+      CommandSpec(
+        name: "reward", summary: "The reward catalogue: goods (实物) and services (服务).",
+        subcommands: [
+          CommandSpec(
+            name: "add", summary: "List a reward (admin).", positionals: [argument("item", "The new item's id.")],
+            options: [
+              option("name", "name", "The item's name.", required: true),
+              option("kind", "kind", "goods or service.", required: true),
+              option("price", "points", "Price in points.", required: true),
+              option("stock", "count", "How many are available (default 0).")
+            ] + writing),
+          CommandSpec(
+            name: "restock", summary: "Add stock (admin).", positionals: [argument("item", "The item.")],
+            options: [option("quantity", "count", "How many to add.", required: true)] + writing),
+          CommandSpec(
+            name: "withdraw", summary: "Take an item out of the catalogue (admin).",
+            positionals: [argument("item", "The item.")], options: [option("reason", "text", "Why.")] + writing),
+          CommandSpec(name: "list", summary: "List the catalogue.", options: viewing),
+        ]),
+      CommandSpec(
+        name: "redeem", summary: "Redeem points for a reward.",
+        discussion: "A member redeems from its own account; a coordinator may hand out for members in scope.",
+        positionals: [argument("account", "The paying account."), argument("item", "The item.")],
+        options: [option("qty", "count", "How many (default 1).")] + writing),
+      CommandSpec(
+        name: "redemption", summary: "Cancel redemptions.",
+        subcommands: [
+          CommandSpec(
+            name: "cancel", summary: "Cancel a redemption: points back to the account, item back in stock.",
+            positionals: [argument("redemption", "The redemption's id.")],
+            options: [option("reason", "text", "Why.", required: true)] + writing)
+        ]),
+      CommandSpec(
+        name: "balance", summary: "Points balance, pending points, confirmed hours and star level.",
+        positionals: [argument("account", "A member id, member:<id> or card:<id> (default: every account).", optional: true)],
+        options: [asOf, asOfSeq] + viewing),
+      CommandSpec(
+        name: "statement", summary: "An account's postings with the running balance.",
+        positionals: [argument("account", "A member id, member:<id>, card:<id>, @issued or @redeemed.")],
+        options: [
+          option("from", "date", "First day shown (earlier postings make the opening balance)."),
+          option("to", "date", "Last day shown."),
+        ] + viewing),
+      CommandSpec(
+        name: "log", summary: "The most recent events, readable.",
+        options: [option("tail", "count", "How many events (default 20; 0 for all).")] + viewing),
+      CommandSpec(
+        name: "audit", summary: "Replay the log from the first byte and check everything.",
+        discussion: """
+          Checks every hash and prev link, seq continuity, unique ids, that every event was allowed by the
+          rules and the roles its actor held at that seq, and that all balances sum to zero with none below
+          zero. Exits 2 naming the first bad seq and line.
+          """,
+        options: viewing),
+      CommandSpec(
+        name: "repair",
+        summary: "Move a torn last line (left by a crash) to a side file and truncate the log.",
+        options: [log]),
+      CommandSpec(
+        name: "demo", summary: "Build a sample community ledger and show its balances and audit.",
+        options: [
+          option("out", "path", "Where to write the ledger (default: a new temporary directory). Never overwrites.")
+        ] + [format]),
+    ])
+}
