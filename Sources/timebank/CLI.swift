@@ -20,20 +20,34 @@ enum CLI {
     ["member", "list"]: ViewCommands.listMembers,
     ["member", "show"]: ViewCommands.showMember,
     ["team", "add"]: WriteCommands.addTeam,
-    ["team", "join"]: { (context: inout Context) throws(Failure) in try WriteCommands.joinOrLeaveTeam(&context, joining: true) },
-    ["team", "leave"]: { (context: inout Context) throws(Failure) in try WriteCommands.joinOrLeaveTeam(&context, joining: false) },
+    ["team", "join"]: { (context: inout Context) throws(Failure) in
+      try WriteCommands.joinOrLeaveTeam(&context, joining: true)
+    },
+    ["team", "leave"]: { (context: inout Context) throws(Failure) in
+      try WriteCommands.joinOrLeaveTeam(&context, joining: false)
+    },
     ["team", "list"]: ViewCommands.listTeams,
     ["branch", "add"]: WriteCommands.addBranch,
     ["branch", "list"]: ViewCommands.listBranches,
     ["card", "open"]: WriteCommands.openCard,
     ["card", "list"]: ViewCommands.listCards,
-    ["role", "grant"]: { (context: inout Context) throws(Failure) in try WriteCommands.changeRole(&context, granting: true) },
-    ["role", "revoke"]: { (context: inout Context) throws(Failure) in try WriteCommands.changeRole(&context, granting: false) },
+    ["role", "grant"]: { (context: inout Context) throws(Failure) in
+      try WriteCommands.changeRole(&context, granting: true)
+    },
+    ["role", "revoke"]: { (context: inout Context) throws(Failure) in
+      try WriteCommands.changeRole(&context, granting: false)
+    },
     ["role", "list"]: ViewCommands.listRoles,
     ["service", "record"]: WriteCommands.recordService,
-    ["service", "confirm"]: { (context: inout Context) throws(Failure) in try WriteCommands.decideService(&context, "confirm") },
-    ["service", "reject"]: { (context: inout Context) throws(Failure) in try WriteCommands.decideService(&context, "reject") },
-    ["service", "reverse"]: { (context: inout Context) throws(Failure) in try WriteCommands.decideService(&context, "reverse") },
+    ["service", "confirm"]: { (context: inout Context) throws(Failure) in
+      try WriteCommands.decideService(&context, "confirm")
+    },
+    ["service", "reject"]: { (context: inout Context) throws(Failure) in
+      try WriteCommands.decideService(&context, "reject")
+    },
+    ["service", "reverse"]: { (context: inout Context) throws(Failure) in
+      try WriteCommands.decideService(&context, "reverse")
+    },
     ["service", "list"]: ViewCommands.listService,
     ["transfer"]: WriteCommands.transfer,
     ["reward", "add"]: WriteCommands.addReward,
@@ -65,7 +79,9 @@ enum CLI {
       return Result(exitCode: Messages.usage, output: "", errors: help.errorReport(for: error))
     }
     guard let handler = handlers[parsed.path] else {
-      return Result(exitCode: Messages.usage, output: "", errors: "error: no handler for '\(parsed.path.joined(separator: " "))'\n")
+      return Result(
+        exitCode: Messages.usage, output: "",
+        errors: "error: no handler for '\(parsed.path.joined(separator: " "))'\n")
     }
     var context = Context(parsed: parsed, environment: environment)
     do {
@@ -78,7 +94,8 @@ enum CLI {
       } else {
         errors = "error: " + Messages.describe(error) + "\n"
       }
-      return Result(exitCode: Messages.exitCode(for: error), output: context.output, errors: context.warnings + errors)
+      return Result(
+        exitCode: Messages.exitCode(for: error), output: context.output, errors: context.warnings + errors)
     }
   }
 }

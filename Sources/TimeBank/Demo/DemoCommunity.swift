@@ -57,10 +57,13 @@ public struct DemoCommunity {
     var start = 0
     while start < pending.count {
       var end = start + 1
-      while end < pending.count && pending[end].actor == pending[start].actor && pending[end].at == pending[start].at {
+      while end < pending.count && pending[end].actor == pending[start].actor
+        && pending[end].at == pending[start].at
+      {
         end += 1
       }
-      _ = try ledger.execute(pending[start..<end].map(\.command), actor: pending[start].actor, at: pending[start].at)
+      _ = try ledger.execute(
+        pending[start..<end].map(\.command), actor: pending[start].actor, at: pending[start].at)
       start = end
     }
     pending.removeAll()
@@ -74,20 +77,40 @@ public struct DemoCommunity {
       ("elder", "助老服务队", .serviceTeam), ("green", "环保志愿队", .serviceTeam),
       ("patrol", "平安巡逻队", .serviceTeam), ("arts", "夕阳红文艺队", .selfOrganised),
     ]
-    for (id, name, kind) in teams { add(admin, setup, "team-\(id)", .teamCreated(team: TeamID(id), name: name, kind: kind)) }
-    add(admin, setup, "card-tax", .cardOpened(card: CardID("tax"), name: "区税务局党组织储蓄卡", kind: .partyOrganisation, holder: "区税务局机关党委"))
-    add(admin, setup, "card-shop", .cardOpened(card: CardID("shop"), name: "便民超市企业卡", kind: .enterprise, holder: "幸福里便民超市"))
-    add(admin, setup, "card-yard3", .cardOpened(card: CardID("yard3"), name: "3号院院落集体卡", kind: .courtyard, holder: "3号院居民"))
-    add(admin, setup, "grant-zhao", .roleGranted(actor: DemoCommunity.coordinator, role: .coordinator, scope: .all))
-    add(admin, setup, "grant-sun", .roleGranted(actor: DemoCommunity.secondCoordinator, role: .coordinator, scope: .all))
-    add(admin, setup, "grant-li", .roleGranted(actor: DemoCommunity.teamCoordinator, role: .coordinator, scope: .team(TeamID("elder"))))
-    add(admin, setup, "grant-wang", .roleGranted(actor: DemoCommunity.secretary, role: .secretary, scope: .branch(BranchID("b1"))))
+    for (id, name, kind) in teams {
+      add(admin, setup, "team-\(id)", .teamCreated(team: TeamID(id), name: name, kind: kind))
+    }
+    add(
+      admin, setup, "card-tax",
+      .cardOpened(card: CardID("tax"), name: "区税务局党组织储蓄卡", kind: .partyOrganisation, holder: "区税务局机关党委"))
+    add(
+      admin, setup, "card-shop",
+      .cardOpened(card: CardID("shop"), name: "便民超市企业卡", kind: .enterprise, holder: "幸福里便民超市"))
+    add(
+      admin, setup, "card-yard3",
+      .cardOpened(card: CardID("yard3"), name: "3号院院落集体卡", kind: .courtyard, holder: "3号院居民"))
+    add(
+      admin, setup, "grant-zhao",
+      .roleGranted(actor: DemoCommunity.coordinator, role: .coordinator, scope: .all))
+    add(
+      admin, setup, "grant-sun",
+      .roleGranted(actor: DemoCommunity.secondCoordinator, role: .coordinator, scope: .all))
+    add(
+      admin, setup, "grant-li",
+      .roleGranted(actor: DemoCommunity.teamCoordinator, role: .coordinator, scope: .team(TeamID("elder"))))
+    add(
+      admin, setup, "grant-wang",
+      .roleGranted(actor: DemoCommunity.secretary, role: .secretary, scope: .branch(BranchID("b1"))))
     let rewards: [(String, String, RewardKind, Int64, Int)] = [
       ("rice", "东北大米5kg", .goods, 2000, 30), ("oil", "食用油1.8L", .goods, 1500, 20),
       ("haircut", "理发服务", .service, 500, 50), ("repair", "上门家电维修", .service, 1000, 10),
     ]
     for (id, name, kind, price, stock) in rewards {
-      add(admin, setup, "item-\(id)", .rewardListed(RewardListing(item: ItemID(id), name: name, kind: kind, price: Points(hundredths: price), stock: stock)))
+      add(
+        admin, setup, "item-\(id)",
+        .rewardListed(
+          RewardListing(
+            item: ItemID(id), name: name, kind: kind, price: Points(hundredths: price), stock: stock)))
     }
     try flush()
 
@@ -101,10 +124,19 @@ public struct DemoCommunity {
       let isParty = index % 3 == 0
       members.append(id)
       if isParty { partyMembers.append(id) }
-      add(DemoCommunity.coordinator, registration, "reg-\(id)", .memberRegistered(MemberRegistration(member: id, name: name, isPartyMember: isParty, branch: isParty ? BranchID("b1") : nil, joined: LocalDate(year: 2025, month: 3, day: 2) ?? LocalDate(daysSinceEpoch: 0))))
+      add(
+        DemoCommunity.coordinator, registration, "reg-\(id)",
+        .memberRegistered(
+          MemberRegistration(
+            member: id, name: name, isPartyMember: isParty, branch: isParty ? BranchID("b1") : nil,
+            joined: LocalDate(year: 2025, month: 3, day: 2) ?? LocalDate(daysSinceEpoch: 0))))
       let team = TeamID(teams[index % teams.count].0)
       teamOf[id] = team
-      add(DemoCommunity.coordinator, registration, "join-\(id)", .teamJoined(team: team, member: id, date: LocalDate(year: 2025, month: 3, day: 2) ?? LocalDate(daysSinceEpoch: 0)))
+      add(
+        DemoCommunity.coordinator, registration, "join-\(id)",
+        .teamJoined(
+          team: team, member: id,
+          date: LocalDate(year: 2025, month: 3, day: 2) ?? LocalDate(daysSinceEpoch: 0)))
     }
     try flush()
 
@@ -125,11 +157,20 @@ public struct DemoCommunity {
         let category = categories[team]?[Int.random(in: 0..<2, using: &random)] ?? "其他"
         // Party members of the tax bureau bank one record in three on their unit's card.
         let creditTo: AccountID? =
-          partyMembers.contains(member) && Int.random(in: 0..<3, using: &random) == 0 ? .card(CardID("tax")) : nil
+          partyMembers.contains(member) && Int.random(in: 0..<3, using: &random) == 0
+          ? .card(CardID("tax")) : nil
         recordCount += 1
         let id = RecordID("s\(recordCount)")
-        let recorder = team == TeamID("elder") && recordCount % 2 == 0 ? DemoCommunity.teamCoordinator : DemoCommunity.coordinator
-        add(recorder, recordedAt, id.rawValue, .serviceRecorded(ServiceEntry(member: member, date: date, minutes: Minutes(minutes), category: category, team: team, peopleServed: Int.random(in: 1...8, using: &random), place: "幸福里\(Int.random(in: 1...6, using: &random))号院", creditTo: creditTo)))
+        let recorder =
+          team == TeamID("elder") && recordCount % 2 == 0
+          ? DemoCommunity.teamCoordinator : DemoCommunity.coordinator
+        add(
+          recorder, recordedAt, id.rawValue,
+          .serviceRecorded(
+            ServiceEntry(
+              member: member, date: date, minutes: Minutes(minutes), category: category, team: team,
+              peopleServed: Int.random(in: 1...8, using: &random),
+              place: "幸福里\(Int.random(in: 1...6, using: &random))号院", creditTo: creditTo)))
         // Someone other than the recorder confirms: the elder team's own coordinator, the branch
         // secretary for party members, or the second coordinator.
         let confirmer =
@@ -160,41 +201,65 @@ public struct DemoCommunity {
     let reversed = RecordID("s12")
     if let record = ledger.state.records[reversed], case .confirmed = record.status {
       let at = DemoCommunity.time(2025, 6, 29, 10)
-      add(DemoCommunity.coordinator, at, "reverse-s12", .serviceReversed(record: reversed, reason: "时长登记错误，应为1小时"))
+      add(
+        DemoCommunity.coordinator, at, "reverse-s12",
+        .serviceReversed(record: reversed, reason: "时长登记错误，应为1小时"))
       var corrected = record.entry
       corrected.minutes = Minutes(60)
       corrected.replaces = reversed
       add(DemoCommunity.coordinator, at, "s12-corrected", .serviceRecorded(corrected))
       try flush()
-      add(DemoCommunity.secondCoordinator, DemoCommunity.time(2025, 6, 29, 11), "confirm-s12-corrected", .serviceConfirmed(record: RecordID("s12-corrected"), points: .zero))
+      add(
+        DemoCommunity.secondCoordinator, DemoCommunity.time(2025, 6, 29, 11), "confirm-s12-corrected",
+        .serviceConfirmed(record: RecordID("s12-corrected"), points: .zero))
       try flush()
     }
     // Point exchanges: gifts between volunteers, a donation to the courtyard card, the card paying out.
     let transferAt = DemoCommunity.time(2025, 6, 30, 9)
-    let rich = members.sorted { ledger.state.balance(of: .member($0)) > ledger.state.balance(of: .member($1)) }
+    let rich = members.sorted {
+      ledger.state.balance(of: .member($0)) > ledger.state.balance(of: .member($1))
+    }
     for (index, giver) in rich.prefix(4).enumerated() {
       let receiver = members[(index * 11 + 5) % members.count]
-      add(ActorID(giver.rawValue), transferAt, "gift-\(giver)", .pointsTransferred(from: .member(giver), to: .member(receiver), points: Points(hundredths: 300), memo: "赠送给邻居"))
+      add(
+        ActorID(giver.rawValue), transferAt, "gift-\(giver)",
+        .pointsTransferred(
+          from: .member(giver), to: .member(receiver), points: Points(hundredths: 300), memo: "赠送给邻居"))
     }
     if let donor = rich.dropFirst(4).first {
-      add(ActorID(donor.rawValue), transferAt, "donate-\(donor)", .pointsTransferred(from: .member(donor), to: .card(CardID("yard3")), points: Points(hundredths: 500), memo: "捐给3号院集体"))
+      add(
+        ActorID(donor.rawValue), transferAt, "donate-\(donor)",
+        .pointsTransferred(
+          from: .member(donor), to: .card(CardID("yard3")), points: Points(hundredths: 500), memo: "捐给3号院集体"))
     }
     try flush()
-    add(DemoCommunity.admin, DemoCommunity.time(2025, 6, 30, 10), "yard3-pays", .pointsTransferred(from: .card(CardID("yard3")), to: .member(members[0]), points: Points(hundredths: 200), memo: "院落集体奖励"))
+    add(
+      DemoCommunity.admin, DemoCommunity.time(2025, 6, 30, 10), "yard3-pays",
+      .pointsTransferred(
+        from: .card(CardID("yard3")), to: .member(members[0]), points: Points(hundredths: 200), memo: "院落集体奖励"
+      ))
     try flush()
     // Redemptions: volunteers at the desk, and a coordinator handing out goods.
     let redeemAt = DemoCommunity.time(2025, 6, 30, 15)
     for (index, member) in rich.dropFirst(5).prefix(10).enumerated() {
       let item = ["rice", "oil", "haircut", "repair"][index % 4]
       let actor = index % 2 == 0 ? ActorID(member.rawValue) : DemoCommunity.coordinator
-      add(actor, redeemAt, "redeem-\(member)", .rewardRedeemed(account: .member(member), item: ItemID(item), quantity: 1, points: .zero))
+      add(
+        actor, redeemAt, "redeem-\(member)",
+        .rewardRedeemed(account: .member(member), item: ItemID(item), quantity: 1, points: .zero))
     }
-    add(DemoCommunity.admin, redeemAt, "redeem-tax", .rewardRedeemed(account: .card(CardID("tax")), item: ItemID("rice"), quantity: 2, points: .zero))
+    add(
+      DemoCommunity.admin, redeemAt, "redeem-tax",
+      .rewardRedeemed(account: .card(CardID("tax")), item: ItemID("rice"), quantity: 2, points: .zero))
     try flush()
     if let first = rich.dropFirst(5).first {
-      add(DemoCommunity.coordinator, DemoCommunity.time(2025, 6, 30, 16), "cancel-\(first)", .redemptionCancelled(redemption: RedemptionID("redeem-\(first)"), reason: "库存登记错误，退回积分"))
+      add(
+        DemoCommunity.coordinator, DemoCommunity.time(2025, 6, 30, 16), "cancel-\(first)",
+        .redemptionCancelled(redemption: RedemptionID("redeem-\(first)"), reason: "库存登记错误，退回积分"))
     }
-    add(DemoCommunity.admin, DemoCommunity.time(2025, 6, 30, 17), "restock-rice", .rewardRestocked(item: ItemID("rice"), quantity: 20))
+    add(
+      DemoCommunity.admin, DemoCommunity.time(2025, 6, 30, 17), "restock-rice",
+      .rewardRestocked(item: ItemID("rice"), quantity: 20))
     try flush()
   }
 }

@@ -33,7 +33,9 @@ public struct JSONScanner {
     return try result.get()
   }
 
-  private func error(_ problem: String) -> JSONSyntaxError { JSONSyntaxError(offset: index, problem: problem) }
+  private func error(_ problem: String) -> JSONSyntaxError {
+    JSONSyntaxError(offset: index, problem: problem)
+  }
 
   private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
@@ -132,7 +134,8 @@ public struct JSONScanner {
     }
     guard index > start else { throw error("expected a digit") }
     if index - start > 1, bytes[start] == UInt8(ascii: "0") { throw error("number with a leading zero") }
-    if let byte = current, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+    if let byte = current, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+    {
       throw error("only integers are allowed")
     }
     return negative ? -Int64(magnitude) : Int64(magnitude)

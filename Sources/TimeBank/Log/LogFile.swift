@@ -172,7 +172,9 @@ public final class LogFile {
     let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { throw .io(path: directory, operation: "open directory", code: errno) }
     defer { close(descriptor) }
-    guard fsync(descriptor) == 0 else { throw .io(path: directory, operation: "fsync directory", code: errno) }
+    guard fsync(descriptor) == 0 else {
+      throw .io(path: directory, operation: "fsync directory", code: errno)
+    }
   }
 
   /// Whether a file exists at `path`.

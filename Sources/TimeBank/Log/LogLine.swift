@@ -91,7 +91,8 @@ public enum LogLine {
     } catch {
       throw .badEvent(error)
     }
-    return EventRecord(seq: seqValue, id: id, at: at, actor: ActorID(actor), event: event, prev: prev, hash: hash)
+    return EventRecord(
+      seq: seqValue, id: id, at: at, actor: ActorID(actor), event: event, prev: prev, hash: hash)
   }
 
   static func isHex64(_ text: String) -> Bool {

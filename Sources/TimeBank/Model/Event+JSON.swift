@@ -177,7 +177,8 @@ extension Event {
       self = .memberRegistered(
         MemberRegistration(
           member: MemberID(try fields.string("member")), name: try fields.string("name"),
-          isPartyMember: try fields.bool("party"), branch: try fields.optionalString("branch").map(BranchID.init),
+          isPartyMember: try fields.bool("party"),
+          branch: try fields.optionalString("branch").map(BranchID.init),
           joined: try fields.date("joined")))
     case "member.changed":
       self = .memberChanged(
@@ -191,14 +192,16 @@ extension Event {
       guard let kind = TeamKind(rawValue: try fields.string("kind")) else {
         throw EventDecodingError(field: "kind", problem: "is not service-team or self-org")
       }
-      self = .teamCreated(team: TeamID(try fields.string("team")), name: try fields.string("name"), kind: kind)
+      self = .teamCreated(
+        team: TeamID(try fields.string("team")), name: try fields.string("name"), kind: kind)
     case "team.joined", "team.left":
       let team = TeamID(try fields.string("team"))
       let member = MemberID(try fields.string("member"))
       let date = try fields.date("date")
       self =
         typeName == "team.joined"
-        ? .teamJoined(team: team, member: member, date: date) : .teamLeft(team: team, member: member, date: date)
+        ? .teamJoined(team: team, member: member, date: date)
+        : .teamLeft(team: team, member: member, date: date)
     case "branch.created":
       self = .branchCreated(branch: BranchID(try fields.string("branch")), name: try fields.string("name"))
     case "card.opened":
@@ -218,7 +221,8 @@ extension Event {
           creditTo: try fields.account("creditTo"), note: try fields.optionalString("note"),
           replaces: try fields.optionalString("replaces").map(RecordID.init)))
     case "service.confirmed":
-      self = .serviceConfirmed(record: RecordID(try fields.string("record")), points: try fields.points("points"))
+      self = .serviceConfirmed(
+        record: RecordID(try fields.string("record")), points: try fields.points("points"))
     case "service.rejected", "service.reversed":
       let record = RecordID(try fields.string("record"))
       let reason = try fields.string("reason")
@@ -238,9 +242,11 @@ extension Event {
           item: ItemID(try fields.string("item")), name: try fields.string("name"), kind: kind,
           price: try fields.points("price"), stock: try fields.integer("stock")))
     case "reward.restocked":
-      self = .rewardRestocked(item: ItemID(try fields.string("item")), quantity: try fields.integer("quantity"))
+      self = .rewardRestocked(
+        item: ItemID(try fields.string("item")), quantity: try fields.integer("quantity"))
     case "reward.withdrawn":
-      self = .rewardWithdrawn(item: ItemID(try fields.string("item")), reason: try fields.optionalString("reason"))
+      self = .rewardWithdrawn(
+        item: ItemID(try fields.string("item")), reason: try fields.optionalString("reason"))
     case "reward.redeemed":
       self = .rewardRedeemed(
         account: try fields.account("account"), item: ItemID(try fields.string("item")),
@@ -276,7 +282,8 @@ extension Policy {
     var rates: [String: Points] = [:]
     for member in try fields.object("categoryRates").members {
       guard case .string(let text) = member.value, let rate = Points(text) else {
-        throw EventDecodingError(field: "policy.categoryRates.\(member.key)", problem: "is not an amount of points")
+        throw EventDecodingError(
+          field: "policy.categoryRates.\(member.key)", problem: "is not an amount of points")
       }
       rates[member.key] = rate
     }

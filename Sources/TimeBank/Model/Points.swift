@@ -16,8 +16,12 @@ public struct Points: Hashable, Comparable, Sendable, CustomStringConvertible {
   public var description: String { FixedPoint.format(hundredths, decimals: 2) }
 
   public static func < (lhs: Points, rhs: Points) -> Bool { lhs.hundredths < rhs.hundredths }
-  public static func + (lhs: Points, rhs: Points) -> Points { Points(hundredths: lhs.hundredths + rhs.hundredths) }
-  public static func - (lhs: Points, rhs: Points) -> Points { Points(hundredths: lhs.hundredths - rhs.hundredths) }
+  public static func + (lhs: Points, rhs: Points) -> Points {
+    Points(hundredths: lhs.hundredths + rhs.hundredths)
+  }
+  public static func - (lhs: Points, rhs: Points) -> Points {
+    Points(hundredths: lhs.hundredths - rhs.hundredths)
+  }
   public static func += (lhs: inout Points, rhs: Points) { lhs.hundredths += rhs.hundredths }
   public static func -= (lhs: inout Points, rhs: Points) { lhs.hundredths -= rhs.hundredths }
   public static prefix func - (value: Points) -> Points { Points(hundredths: -value.hundredths) }

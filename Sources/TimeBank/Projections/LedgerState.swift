@@ -159,7 +159,8 @@ public struct LedgerState: Equatable, Sendable {
   }
 
   /// Whether `actor` holds `role` in a scope accepted by `covers`.
-  public func holds(_ actor: ActorID, _ role: Role, where covers: (RoleScope) -> Bool = { _ in true }) -> Bool {
+  public func holds(_ actor: ActorID, _ role: Role, where covers: (RoleScope) -> Bool = { _ in true }) -> Bool
+  {
     roles[actor]?.contains { $0.role == role && covers($0.scope) } ?? false
   }
 
@@ -176,7 +177,8 @@ public struct LedgerState: Equatable, Sendable {
   public func pendingPoints(of account: AccountID) -> Points {
     var total = Points.zero
     for record in records.values where record.status == .pending && record.entry.creditTo == account {
-      total += policy(on: record.entry.date).points(for: record.entry.minutes, category: record.entry.category)
+      total += policy(on: record.entry.date).points(
+        for: record.entry.minutes, category: record.entry.category)
     }
     return total
   }

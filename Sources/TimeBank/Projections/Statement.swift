@@ -24,7 +24,9 @@ public struct Statement: Equatable, Sendable {
   /// Builds the statement of `account` from the log's records, showing postings whose date (the day
   /// recorded, in the ledger's time zone) is within `from...to`.
   /// - Complexity: O(n) in the number of records.
-  public init(account: AccountID, records: some Sequence<EventRecord>, from: LocalDate? = nil, to: LocalDate? = nil) {
+  public init(
+    account: AccountID, records: some Sequence<EventRecord>, from: LocalDate? = nil, to: LocalDate? = nil
+  ) {
     self.account = account
     var state = LedgerState()
     var balance = Points.zero
@@ -32,7 +34,8 @@ public struct Statement: Equatable, Sendable {
     var lines: [StatementLine] = []
     for record in records {
       let transfers = state.transfers(for: record.event)
-      let date = state.records.isEmpty && state.lastSeq == 0 ? record.at.localDate : state.localDate(of: record.at)
+      let date =
+        state.records.isEmpty && state.lastSeq == 0 ? record.at.localDate : state.localDate(of: record.at)
       for transfer in transfers where transfer.from == account || transfer.to == account {
         let amount = transfer.to == account ? transfer.points : -transfer.points
         balance += amount
@@ -44,7 +47,8 @@ public struct Statement: Equatable, Sendable {
         lines.append(
           StatementLine(
             seq: record.seq, date: date, kind: transfer.kind,
-            counterparty: transfer.to == account ? transfer.from : transfer.to, amount: amount, balance: balance,
+            counterparty: transfer.to == account ? transfer.from : transfer.to, amount: amount,
+            balance: balance,
             description: Statement.describe(record.event, in: state)))
       }
       state.apply(record)

@@ -72,7 +72,8 @@ public enum Audit {
       report.events = record.seq
       report.headHash = record.hash
     }
-    if report.failure == nil, let problem = systemAccountsProblem(in: state), let last = contents.records.last {
+    if report.failure == nil, let problem = systemAccountsProblem(in: state), let last = contents.records.last
+    {
       report.failure = AuditFailure(line: last.seq, seq: last.seq, problem: .invariant(problem))
     }
     report.issued = -state.balance(of: .issued)

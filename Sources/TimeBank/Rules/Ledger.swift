@@ -89,7 +89,8 @@ public final class Ledger {
     } catch {
       throw .log(error)
     }
-    let ledger = Ledger(path: path, file: file, contents: LogContents(records: [], tornTail: nil, validLength: 0))
+    let ledger = Ledger(
+      path: path, file: file, contents: LogContents(records: [], tornTail: nil, validLength: 0))
     if case .ledgerOpened(_, let zoneName, _) = opening.event, let zone = TimeZone(identifier: zoneName) {
       ledger.state.timeZone = zone  // so the first line's `at` is written at the ledger's own offset
     }
@@ -108,7 +109,9 @@ public final class Ledger {
   /// A command whose key is already in the log with the same content is `alreadyRecorded`; with other
   /// content it is refused with `idReused`, naming the first field that differs.
   /// - Complexity: O(k) for k commands, plus the write.
-  public func execute(_ commands: [Command], actor: ActorID, at now: Timestamp) throws(LedgerError) -> [Outcome] {
+  public func execute(_ commands: [Command], actor: ActorID, at now: Timestamp) throws(LedgerError)
+    -> [Outcome]
+  {
     var scratch = state
     var newRecords: [EventRecord] = []
     var bytes: [UInt8] = []
@@ -119,7 +122,8 @@ public final class Ledger {
         let stored = seq <= records.count ? records[seq - 1] : newRecords[seq - records.count - 1]
         if let difference = Ledger.difference(stored: stored, actor: actor, event: command.event) {
           throw .rejected(
-            .idReused(id: id, seq: seq, field: difference.field, stored: difference.stored, given: difference.given),
+            .idReused(
+              id: id, seq: seq, field: difference.field, stored: difference.stored, given: difference.given),
             index: index)
         }
         outcomes.append(.alreadyRecorded(stored))
@@ -136,7 +140,8 @@ public final class Ledger {
       if let problem = IdentifierSyntax.problem(with: id) {
         throw .rejected(.invalidField(field: "id", problem: problem), index: index)
       }
-      let line = LogLine.encode(seq: seq, id: id, at: stamped, actor: actor, event: event, prev: scratch.headHash)
+      let line = LogLine.encode(
+        seq: seq, id: id, at: stamped, actor: actor, event: event, prev: scratch.headHash)
       let record = EventRecord(
         seq: seq, id: id, at: stamped, actor: actor, event: event, prev: scratch.headHash, hash: line.hash)
       scratch.apply(record)

@@ -30,7 +30,8 @@ public enum Rejection: Error, Equatable, Sendable {
   case alreadyInTeam(member: MemberID, team: TeamID)
   case nonPositiveMinutes(Minutes)
   /// The day's records for the member would exceed the policy's daily cap.
-  case dailyCapExceeded(member: MemberID, date: LocalDate, alreadyRecorded: Minutes, adding: Minutes, cap: Minutes)
+  case dailyCapExceeded(
+    member: MemberID, date: LocalDate, alreadyRecorded: Minutes, adding: Minutes, cap: Minutes)
   case nonPositivePoints(field: String, Points)
   case nonPositiveQuantity(field: String, Int)
   case sameAccount(AccountID)

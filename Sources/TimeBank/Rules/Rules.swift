@@ -22,7 +22,8 @@ public enum Rules {
       guard let record = state.records[id] else { return event }
       return .serviceConfirmed(record: id, points: expectedPoints(for: record.entry, in: state))
     case .rewardRedeemed(let account, let item, let quantity, _):
-      guard let reward = state.rewards[item], let points = reward.listing.price.multiplied(by: quantity) else {
+      guard let reward = state.rewards[item], let points = reward.listing.price.multiplied(by: quantity)
+      else {
         return event
       }
       return .rewardRedeemed(account: account, item: item, quantity: quantity, points: points)
@@ -124,7 +125,8 @@ public enum Rules {
       try check.mayConfirm(record)
       let expected = expectedPoints(for: record.entry, in: state)
       guard points == expected else {
-        throw .computedValueMismatch(field: "points", stored: points.description, expected: expected.description)
+        throw .computedValueMismatch(
+          field: "points", stored: points.description, expected: expected.description)
       }
     case .serviceRejected(let id, let reason):
       let record = try check.pendingRecord(id, action: "reject")
@@ -144,7 +146,9 @@ public enum Rules {
         if account.isSystem { throw .systemAccount(account) }
         try check.accountExists(account)
       }
-      if case .member(let id) = to, let left = state.members[id]?.left { throw .memberLeft(member: id, left: left) }
+      if case .member(let id) = to, let left = state.members[id]?.left {
+        throw .memberLeft(member: id, left: left)
+      }
       guard points > .zero else { throw .nonPositivePoints(field: "points", points) }
       try check.maySpend(from, action: "transfer points")
       if let memo { try check.text(memo, field: "memo", required: false) }
@@ -152,7 +156,9 @@ public enum Rules {
     case .rewardListed(let listing):
       try check.admin("list rewards")
       try check.identifier(listing.item.rawValue, field: "item")
-      guard state.rewards[listing.item] == nil else { throw .alreadyExists(kind: "item", id: listing.item.rawValue) }
+      guard state.rewards[listing.item] == nil else {
+        throw .alreadyExists(kind: "item", id: listing.item.rawValue)
+      }
       try check.name(listing.name, field: "name")
       guard listing.price > .zero else { throw .nonPositivePoints(field: "price", listing.price) }
       guard (0...maximumQuantity).contains(listing.stock) else {
@@ -200,7 +206,9 @@ private struct Checker {
   let today: LocalDate
 
   func admin(_ action: String) throws(Rejection) {
-    guard state.holds(actor, .admin) else { throw .notAuthorised(actor: actor, action: action, needs: "admin") }
+    guard state.holds(actor, .admin) else {
+      throw .notAuthorised(actor: actor, action: action, needs: "admin")
+    }
   }
 
   func coordinatorAnywhere(_ action: String) throws(Rejection) {
@@ -210,7 +218,9 @@ private struct Checker {
   }
 
   func coordinator(for team: TeamID, action: String) throws(Rejection) {
-    guard state.holds(actor, .admin) || state.holds(actor, .coordinator, where: { $0 == .all || $0 == .team(team) })
+    guard
+      state.holds(actor, .admin)
+        || state.holds(actor, .coordinator, where: { $0 == .all || $0 == .team(team) })
     else { throw .notAuthorised(actor: actor, action: action, needs: "coordinator for team:\(team)") }
   }
 
@@ -252,7 +262,8 @@ private struct Checker {
       throw .notAccountHolder(account: account, actor: actor)
     case .card:
       guard state.holds(actor, .admin) || state.holds(actor, .coordinator, where: { $0 == .all }) else {
-        throw .notAuthorised(actor: actor, action: action + " from a card", needs: "admin or coordinator for all")
+        throw .notAuthorised(
+          actor: actor, action: action + " from a card", needs: "admin or coordinator for all")
       }
     case .issued, .redeemed:
       throw .systemAccount(account)
@@ -261,9 +272,12 @@ private struct Checker {
 
   func mayHandOut(_ account: AccountID, action: String) throws(Rejection) {
     if state.holds(actor, .admin) { return }
-    if case .member(let id) = account, let member = state.members[id], coordinatorCoversMember(member) { return }
+    if case .member(let id) = account, let member = state.members[id], coordinatorCoversMember(member) {
+      return
+    }
     if state.holds(actor, .coordinator, where: { $0 == .all }) { return }
-    throw .notAuthorised(actor: actor, action: action, needs: "admin or a coordinator for the account's member")
+    throw .notAuthorised(
+      actor: actor, action: action, needs: "admin or a coordinator for the account's member")
   }
 
   func coordinatorCoversMember(_ member: MemberState) -> Bool {
@@ -284,7 +298,9 @@ private struct Checker {
       let scope = entry.team.map { "team:\($0)" } ?? "one of the member's teams"
       throw .notAuthorised(actor: actor, action: "record service", needs: "coordinator for \(scope)")
     }
-    if let team = entry.team, !member.teams.contains(team) { throw .notInTeam(member: entry.member, team: team) }
+    if let team = entry.team, !member.teams.contains(team) {
+      throw .notInTeam(member: entry.member, team: team)
+    }
     try notFuture(entry.date, field: "date")
     guard entry.date >= member.registration.joined else {
       throw .beforeJoined(member: entry.member, date: entry.date, joined: member.registration.joined)
@@ -357,7 +373,9 @@ private struct Checker {
 
   func canSpend(_ account: AccountID, _ points: Points) throws(Rejection) {
     let balance = state.balance(of: account)
-    guard balance >= points else { throw .insufficientPoints(account: account, balance: balance, needed: points) }
+    guard balance >= points else {
+      throw .insufficientPoints(account: account, balance: balance, needed: points)
+    }
   }
 
   func branchExists(_ branch: BranchID) throws(Rejection) {
@@ -369,7 +387,9 @@ private struct Checker {
   }
 
   func identifier(_ text: String, field: String) throws(Rejection) {
-    if let problem = IdentifierSyntax.problem(with: text) { throw .invalidField(field: field, problem: problem) }
+    if let problem = IdentifierSyntax.problem(with: text) {
+      throw .invalidField(field: field, problem: problem)
+    }
   }
 
   func name(_ text: String, field: String) throws(Rejection) {
@@ -379,7 +399,9 @@ private struct Checker {
     }
   }
 
-  func text(_ text: String, field: String, required: Bool, limit: Int = Rules.maximumTextLength) throws(Rejection) {
+  func text(_ text: String, field: String, required: Bool, limit: Int = Rules.maximumTextLength)
+    throws(Rejection)
+  {
     if required && text.allSatisfy(\.isWhitespace) { throw .invalidField(field: field, problem: "is empty") }
     if text.count > limit { throw .invalidField(field: field, problem: "is longer than \(limit) characters") }
   }

@@ -9,14 +9,19 @@ enum CommandTable {
   static let id = OptionSpec(
     name: "id", valueName: "key",
     help: "Idempotency key: retrying with the same key appends nothing (generated if omitted).")
-  static let format = OptionSpec(name: "format", valueName: "format", help: "Output: table (default), json or csv.")
-  static let asOf = OptionSpec(name: "as-of", valueName: "date", help: "Show the ledger as it stood at the end of this day.")
-  static let asOfSeq = OptionSpec(name: "as-of-seq", valueName: "seq", help: "Show the ledger as it stood after this seq.")
+  static let format = OptionSpec(
+    name: "format", valueName: "format", help: "Output: table (default), json or csv.")
+  static let asOf = OptionSpec(
+    name: "as-of", valueName: "date", help: "Show the ledger as it stood at the end of this day.")
+  static let asOfSeq = OptionSpec(
+    name: "as-of-seq", valueName: "seq", help: "Show the ledger as it stood after this seq.")
 
   static let writing = [log, actor, id]
   static let viewing = [log, format]
 
-  static func flag(_ name: String, _ help: String) -> OptionSpec { OptionSpec(name: name, valueName: nil, help: help) }
+  static func flag(_ name: String, _ help: String) -> OptionSpec {
+    OptionSpec(name: name, valueName: nil, help: help)
+  }
   static func option(_ name: String, _ value: String, _ help: String, required: Bool = false) -> OptionSpec {
     OptionSpec(name: name, valueName: value, help: help, isRequired: required)
   }
@@ -52,12 +57,14 @@ enum CommandTable {
               option("effective", "date", "First service date the new policy applies to.", required: true),
               option("points-per-hour", "points", "Points for one confirmed hour."),
               OptionSpec(
-                name: "rate", valueName: "category=points", help: "A category's own rate per hour (repeatable).",
+                name: "rate", valueName: "category=points",
+                help: "A category's own rate per hour (repeatable).",
                 isRepeatable: true),
               option("daily-cap-hours", "hours", "Most service per member per day."),
               option("party-target-hours", "hours", "Party members' annual service-hours target."),
             ] + writing),
-          CommandSpec(name: "show", summary: "Show the policies in force and when they began.", options: viewing),
+          CommandSpec(
+            name: "show", summary: "Show the policies in force and when they began.", options: viewing),
         ]),
       CommandSpec(
         name: "member", summary: "Register and look after volunteers.",
@@ -93,7 +100,8 @@ enum CommandTable {
         name: "team", summary: "Volunteer service teams (志愿服务队) and self-organised groups (自组织).",
         subcommands: [
           CommandSpec(
-            name: "add", summary: "Create a team (admin).", positionals: [argument("team", "The new team's id.")],
+            name: "add", summary: "Create a team (admin).",
+            positionals: [argument("team", "The new team's id.")],
             options: [
               option("name", "name", "The team's name.", required: true),
               option("kind", "kind", "service-team (default) or self-org."),
@@ -112,7 +120,8 @@ enum CommandTable {
         name: "branch", summary: "Party branches (党支部).",
         subcommands: [
           CommandSpec(
-            name: "add", summary: "Create a party branch (admin).", positionals: [argument("branch", "The new branch's id.")],
+            name: "add", summary: "Create a party branch (admin).",
+            positionals: [argument("branch", "The new branch's id.")],
             options: [option("name", "name", "The branch's name.", required: true)] + writing),
           CommandSpec(name: "list", summary: "List branches.", options: viewing),
         ]),
@@ -120,7 +129,8 @@ enum CommandTable {
         name: "card", summary: "Collective cards: party-org 单位党组织储蓄卡, enterprise 企业卡, courtyard 院落集体卡.",
         subcommands: [
           CommandSpec(
-            name: "open", summary: "Open a collective card (admin).", positionals: [argument("card", "The new card's id.")],
+            name: "open", summary: "Open a collective card (admin).",
+            positionals: [argument("card", "The new card's id.")],
             options: [
               option("name", "name", "The card's name.", required: true),
               option("kind", "kind", "party-org, enterprise or courtyard.", required: true),
@@ -133,12 +143,19 @@ enum CommandTable {
         subcommands: [
           CommandSpec(
             name: "grant", summary: "Grant a role.",
-            positionals: [argument("actor", "Who receives the role."), argument("role", "admin, coordinator or secretary.")],
-            options: [option("scope", "scope", "all (default), team:<id> (coordinator) or branch:<id> (secretary).")]
+            positionals: [
+              argument("actor", "Who receives the role."),
+              argument("role", "admin, coordinator or secretary."),
+            ],
+            options: [
+              option("scope", "scope", "all (default), team:<id> (coordinator) or branch:<id> (secretary).")
+            ]
               + writing),
           CommandSpec(
             name: "revoke", summary: "Revoke a role.",
-            positionals: [argument("actor", "Who loses the role."), argument("role", "admin, coordinator or secretary.")],
+            positionals: [
+              argument("actor", "Who loses the role."), argument("role", "admin, coordinator or secretary."),
+            ],
             options: [option("scope", "scope", "The scope it was granted with (default all).")] + writing),
           CommandSpec(name: "list", summary: "List who holds which role now.", options: viewing),
         ]),
@@ -157,7 +174,8 @@ enum CommandTable {
               option("team", "team", "The team it was given with."),
               option("served", "count", "How many people were served (default 0)."),
               option("place", "place", "Where."),
-              option("credit-to", "account", "Credit the points to a card (card:<id>) instead of the member."),
+              option(
+                "credit-to", "account", "Credit the points to a card (card:<id>) instead of the member."),
               option("note", "text", "A note."),
               option("replaces", "record", "The reversed record this one corrects."),
             ] + writing),
@@ -165,10 +183,12 @@ enum CommandTable {
             name: "confirm", summary: "Confirm a record; its points are computed now and stored.",
             positionals: [argument("record", "The record's id.")], options: writing),
           CommandSpec(
-            name: "reject", summary: "Reject a pending record.", positionals: [argument("record", "The record's id.")],
+            name: "reject", summary: "Reject a pending record.",
+            positionals: [argument("record", "The record's id.")],
             options: [option("reason", "text", "Why.", required: true)] + writing),
           CommandSpec(
-            name: "reverse", summary: "Reverse a confirmed record: its points go back, its hours no longer count.",
+            name: "reverse",
+            summary: "Reverse a confirmed record: its points go back, its hours no longer count.",
             positionals: [argument("record", "The record's id.")],
             options: [option("reason", "text", "Why.", required: true)] + writing),
           CommandSpec(
@@ -189,19 +209,21 @@ enum CommandTable {
         name: "reward", summary: "The reward catalogue: goods (实物) and services (服务).",
         subcommands: [
           CommandSpec(
-            name: "add", summary: "List a reward (admin).", positionals: [argument("item", "The new item's id.")],
+            name: "add", summary: "List a reward (admin).",
+            positionals: [argument("item", "The new item's id.")],
             options: [
               option("name", "name", "The item's name.", required: true),
               option("kind", "kind", "goods or service.", required: true),
               option("price", "points", "Price in points.", required: true),
-              option("stock", "count", "How many are available (default 0).")
+              option("stock", "count", "How many are available (default 0)."),
             ] + writing),
           CommandSpec(
             name: "restock", summary: "Add stock (admin).", positionals: [argument("item", "The item.")],
             options: [option("quantity", "count", "How many to add.", required: true)] + writing),
           CommandSpec(
             name: "withdraw", summary: "Take an item out of the catalogue (admin).",
-            positionals: [argument("item", "The item.")], options: [option("reason", "text", "Why.")] + writing),
+            positionals: [argument("item", "The item.")],
+            options: [option("reason", "text", "Why.")] + writing),
           CommandSpec(name: "list", summary: "List the catalogue.", options: viewing),
         ]),
       CommandSpec(
@@ -219,7 +241,10 @@ enum CommandTable {
         ]),
       CommandSpec(
         name: "balance", summary: "Points balance, pending points, confirmed hours and star level.",
-        positionals: [argument("account", "A member id, member:<id> or card:<id> (default: every account).", optional: true)],
+        positionals: [
+          argument(
+            "account", "A member id, member:<id> or card:<id> (default: every account).", optional: true)
+        ],
         options: [asOf, asOfSeq] + viewing),
       CommandSpec(
         name: "statement", summary: "An account's postings with the running balance.",
@@ -246,7 +271,9 @@ enum CommandTable {
       CommandSpec(
         name: "demo", summary: "Build a sample community ledger and show its balances and audit.",
         options: [
-          option("out", "path", "Where to write the ledger (default: a new temporary directory). Never overwrites.")
+          option(
+            "out", "path", "Where to write the ledger (default: a new temporary directory). Never overwrites."
+          )
         ] + [format]),
     ])
 }

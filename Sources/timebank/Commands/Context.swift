@@ -39,11 +39,15 @@ struct Context {
 
   func format() throws(Failure) -> OutputFormat {
     guard let text = parsed.value("format") else { return .table }
-    guard let format = OutputFormat(rawValue: text) else { throw usage("format", text, "expected table, json or csv") }
+    guard let format = OutputFormat(rawValue: text) else {
+      throw usage("format", text, "expected table, json or csv")
+    }
     return format
   }
 
-  func positional(_ index: Int) -> String { index < parsed.positionals.count ? parsed.positionals[index] : "" }
+  func positional(_ index: Int) -> String {
+    index < parsed.positionals.count ? parsed.positionals[index] : ""
+  }
 
   func date(_ option: String) throws(Failure) -> LocalDate? {
     guard let text = parsed.value(option) else { return nil }

@@ -44,15 +44,18 @@ enum ViewCommands {
       guard let member = state.members[id] else { return nil }
       return [
         id.rawValue, member.name, member.registration.isPartyMember ? "yes" : "no",
-        member.registration.branch?.rawValue ?? "", member.teams.sorted().map(\.rawValue).joined(separator: " "),
-        member.registration.joined.description, member.left?.description ?? "", hours(member.confirmedMinutes),
+        member.registration.branch?.rawValue ?? "",
+        member.teams.sorted().map(\.rawValue).joined(separator: " "),
+        member.registration.joined.description, member.left?.description ?? "",
+        hours(member.confirmedMinutes),
         state.balance(of: .member(id)).description,
       ]
     }
     try context.show(
       Report(
         columns: [
-          .init("member", "MEMBER"), .init("name", "NAME"), .init("party", "PARTY"), .init("branch", "BRANCH"),
+          .init("member", "MEMBER"), .init("name", "NAME"), .init("party", "PARTY"),
+          .init("branch", "BRANCH"),
           .init("teams", "TEAMS"), .init("joined", "JOINED"), .init("left", "LEFT"),
           .init("hours", "HOURS", numeric: true), .init("balance", "BALANCE", numeric: true),
         ], rows: rows))
@@ -71,7 +74,8 @@ enum ViewCommands {
       columns: [
         .init("record", "RECORD"), .init("date", "DATE"), .init("hours", "HOURS", numeric: true),
         .init("category", "CATEGORY"), .init("team", "TEAM"), .init("status", "STATUS"),
-        .init("points", "POINTS", numeric: true), .init("creditTo", "CREDIT TO"), .init("recordedBy", "RECORDED BY"),
+        .init("points", "POINTS", numeric: true), .init("creditTo", "CREDIT TO"),
+        .init("recordedBy", "RECORDED BY"),
       ],
       rows: records.map { id, record in
         var points = ""
@@ -82,12 +86,17 @@ enum ViewCommands {
           record.recordedBy.rawValue,
         ]
       })
-    let party = member.registration.isPartyMember ? "party member, branch \(member.registration.branch?.rawValue ?? "-")" : "not a party member"
+    let party =
+      member.registration.isPartyMember
+      ? "party member, branch \(member.registration.branch?.rawValue ?? "-")" : "not a party member"
     if try context.format() == .table {
-      context.print("\(id) \(member.name) (\(party)); joined \(member.registration.joined)" + (member.left.map { "; left \($0)" } ?? ""))
+      context.print(
+        "\(id) \(member.name) (\(party)); joined \(member.registration.joined)"
+          + (member.left.map { "; left \($0)" } ?? ""))
       context.print("teams: \(member.teams.sorted().map(\.rawValue).joined(separator: ", "))")
       context.print(
-        "confirmed hours: \(hours(member.confirmedMinutes)) (\(balance.stars ?? 0) stars); balance \(balance.balance) points, pending \(balance.pending)")
+        "confirmed hours: \(hours(member.confirmedMinutes)) (\(balance.stars ?? 0) stars); balance \(balance.balance) points, pending \(balance.pending)"
+      )
       context.print("")
       report.notes = []
     }
@@ -102,25 +111,36 @@ enum ViewCommands {
     }
     try context.show(
       Report(
-        columns: [.init("team", "TEAM"), .init("name", "NAME"), .init("kind", "KIND"), .init("members", "MEMBERS", numeric: true)],
+        columns: [
+          .init("team", "TEAM"), .init("name", "NAME"), .init("kind", "KIND"),
+          .init("members", "MEMBERS", numeric: true),
+        ],
         rows: rows))
   }
 
   static func listBranches(_ context: inout Context) throws(Failure) {
     let state = try context.viewState().state
     let rows = state.branches.keys.sorted().map { id in
-      let count = state.members.values.filter { $0.registration.branch == id && $0.registration.isPartyMember }.count
+      let count = state.members.values.filter {
+        $0.registration.branch == id && $0.registration.isPartyMember
+      }.count
       return [id.rawValue, state.branches[id] ?? "", String(count)]
     }
     try context.show(
-      Report(columns: [.init("branch", "BRANCH"), .init("name", "NAME"), .init("partyMembers", "PARTY MEMBERS", numeric: true)], rows: rows))
+      Report(
+        columns: [
+          .init("branch", "BRANCH"), .init("name", "NAME"),
+          .init("partyMembers", "PARTY MEMBERS", numeric: true),
+        ], rows: rows))
   }
 
   static func listCards(_ context: inout Context) throws(Failure) {
     let state = try context.viewState().state
     let rows = state.cards.keys.sorted().compactMap { id -> [String]? in
       guard let card = state.cards[id] else { return nil }
-      return [id.rawValue, card.name, card.kind.rawValue, card.holder, state.balance(of: .card(id)).description]
+      return [
+        id.rawValue, card.name, card.kind.rawValue, card.holder, state.balance(of: .card(id)).description,
+      ]
     }
     try context.show(
       Report(
@@ -134,26 +154,34 @@ enum ViewCommands {
     let state = try context.viewState().state
     var rows: [[String]] = []
     for actor in state.roles.keys.sorted() {
-      let grants = (state.roles[actor] ?? []).sorted { ($0.role.rawValue, $0.scope.description) < ($1.role.rawValue, $1.scope.description) }
+      let grants = (state.roles[actor] ?? []).sorted {
+        ($0.role.rawValue, $0.scope.description) < ($1.role.rawValue, $1.scope.description)
+      }
       for grant in grants { rows.append([actor.rawValue, grant.role.rawValue, grant.scope.description]) }
     }
-    try context.show(Report(columns: [.init("actor", "ACTOR"), .init("role", "ROLE"), .init("scope", "SCOPE")], rows: rows))
+    try context.show(
+      Report(columns: [.init("actor", "ACTOR"), .init("role", "ROLE"), .init("scope", "SCOPE")], rows: rows))
   }
 
   static func showPolicy(_ context: inout Context) throws(Failure) {
     let state = try context.viewState().state
     let rows = state.policies.map { period in
-      let rates = period.policy.categoryRates.keys.sorted().map { "\($0)=\(period.policy.categoryRates[$0] ?? .zero)" }
+      let rates = period.policy.categoryRates.keys.sorted().map {
+        "\($0)=\(period.policy.categoryRates[$0] ?? .zero)"
+      }
       return [
-        period.effective?.description ?? "opening", period.policy.pointsPerHour.description, rates.joined(separator: " "),
+        period.effective?.description ?? "opening", period.policy.pointsPerHour.description,
+        rates.joined(separator: " "),
         hours(period.policy.dailyCap), hours(period.policy.partyAnnualTarget),
       ]
     }
     try context.show(
       Report(
         columns: [
-          .init("effective", "EFFECTIVE"), .init("pointsPerHour", "POINTS/HOUR", numeric: true), .init("categoryRates", "CATEGORY RATES"),
-          .init("dailyCapHours", "DAILY CAP H", numeric: true), .init("partyTargetHours", "PARTY TARGET H", numeric: true),
+          .init("effective", "EFFECTIVE"), .init("pointsPerHour", "POINTS/HOUR", numeric: true),
+          .init("categoryRates", "CATEGORY RATES"),
+          .init("dailyCapHours", "DAILY CAP H", numeric: true),
+          .init("partyTargetHours", "PARTY TARGET H", numeric: true),
         ], rows: rows))
   }
 
@@ -166,23 +194,28 @@ enum ViewCommands {
     let member = context.parsed.value("member").map(MemberID.init)
     var rows: [[String]] = []
     for record in records {
-      guard case .serviceRecorded = record.event, let state = state.records[RecordID(record.id)] else { continue }
+      guard case .serviceRecorded = record.event, let state = state.records[RecordID(record.id)] else {
+        continue
+      }
       if let status, state.status.name != status { continue }
       if let member, state.entry.member != member { continue }
       var points = ""
       if case .confirmed(let value) = state.status { points = value.description }
       rows.append([
         record.id, state.entry.member.rawValue, state.entry.date.description, hours(state.entry.minutes),
-        state.entry.category, state.entry.team?.rawValue ?? "", String(state.entry.peopleServed), state.status.name,
+        state.entry.category, state.entry.team?.rawValue ?? "", String(state.entry.peopleServed),
+        state.status.name,
         points, state.recordedBy.rawValue,
       ])
     }
     try context.show(
       Report(
         columns: [
-          .init("record", "RECORD"), .init("member", "MEMBER"), .init("date", "DATE"), .init("hours", "HOURS", numeric: true),
+          .init("record", "RECORD"), .init("member", "MEMBER"), .init("date", "DATE"),
+          .init("hours", "HOURS", numeric: true),
           .init("category", "CATEGORY"), .init("team", "TEAM"), .init("served", "SERVED", numeric: true),
-          .init("status", "STATUS"), .init("points", "POINTS", numeric: true), .init("recordedBy", "RECORDED BY"),
+          .init("status", "STATUS"), .init("points", "POINTS", numeric: true),
+          .init("recordedBy", "RECORDED BY"),
         ], rows: rows))
   }
 
@@ -198,7 +231,8 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("item", "ITEM"), .init("name", "NAME"), .init("kind", "KIND"), .init("price", "PRICE", numeric: true),
+          .init("item", "ITEM"), .init("name", "NAME"), .init("kind", "KIND"),
+          .init("price", "PRICE", numeric: true),
           .init("stock", "STOCK", numeric: true), .init("status", "STATUS"),
         ], rows: rows))
   }
@@ -207,14 +241,16 @@ enum ViewCommands {
     .init("account", "ACCOUNT"), .init("name", "NAME"), .init("balance", "BALANCE", numeric: true),
     .init("pending", "PENDING", numeric: true), .init("earned", "EARNED", numeric: true),
     .init("received", "RECEIVED", numeric: true), .init("sent", "SENT", numeric: true),
-    .init("redeemed", "REDEEMED", numeric: true), .init("hours", "HOURS", numeric: true), .init("stars", "STARS", numeric: true),
+    .init("redeemed", "REDEEMED", numeric: true), .init("hours", "HOURS", numeric: true),
+    .init("stars", "STARS", numeric: true),
   ]
 
   static func balanceRow(_ balance: AccountBalance) -> [String] {
     [
       balance.account.description, balance.name, balance.balance.description, balance.pending.description,
       balance.totals.earned.description, balance.totals.received.description, balance.totals.sent.description,
-      balance.totals.redeemed.description, balance.confirmedMinutes.map(hours) ?? "", balance.stars.map(String.init) ?? "",
+      balance.totals.redeemed.description, balance.confirmedMinutes.map(hours) ?? "",
+      balance.stars.map(String.init) ?? "",
     ]
   }
 
@@ -251,13 +287,16 @@ enum ViewCommands {
     let statement = Statement(account: account, records: contents.records, from: from, to: to)
     var report = Report(
       columns: [
-        .init("seq", "SEQ", numeric: true), .init("date", "DATE"), .init("kind", "KIND"), .init("counterparty", "COUNTERPARTY"),
-        .init("amount", "AMOUNT", numeric: true), .init("balance", "BALANCE", numeric: true), .init("description", "DESCRIPTION"),
+        .init("seq", "SEQ", numeric: true), .init("date", "DATE"), .init("kind", "KIND"),
+        .init("counterparty", "COUNTERPARTY"),
+        .init("amount", "AMOUNT", numeric: true), .init("balance", "BALANCE", numeric: true),
+        .init("description", "DESCRIPTION"),
       ],
       rows: statement.lines.map { line in
         [
           String(line.seq), line.date.description, line.kind.rawValue, line.counterparty.description,
-          (line.amount > .zero ? "+" : "") + line.amount.description, line.balance.description, line.description,
+          (line.amount > .zero ? "+" : "") + line.amount.description, line.balance.description,
+          line.description,
         ]
       })
     report.notes = ["opening balance \(statement.opening); closing balance \(statement.closing)"]
@@ -272,10 +311,16 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("seq", "SEQ", numeric: true), .init("at", "AT"), .init("actor", "ACTOR"), .init("type", "TYPE"),
+          .init("seq", "SEQ", numeric: true), .init("at", "AT"), .init("actor", "ACTOR"),
+          .init("type", "TYPE"),
           .init("id", "ID"), .init("data", "DATA"),
         ],
-        rows: records.map { [String($0.seq), $0.at.description, $0.actor.rawValue, $0.event.typeName, $0.id, JSONValue.object($0.event.data).jsonText] }))
+        rows: records.map {
+          [
+            String($0.seq), $0.at.description, $0.actor.rawValue, $0.event.typeName, $0.id,
+            JSONValue.object($0.event.data).jsonText,
+          ]
+        }))
   }
 
   static func audit(_ context: inout Context) throws(Failure) {
@@ -311,7 +356,10 @@ enum ViewCommands {
         ["points outstanding", report.outstanding.description],
       ]
     } else if let failure = report.failure {
-      rows += [["first bad line", "line \(failure.line), seq \(failure.seq)"], ["problem", Messages.describe(failure.problem)]]
+      rows += [
+        ["first bad line", "line \(failure.line), seq \(failure.seq)"],
+        ["problem", Messages.describe(failure.problem)],
+      ]
     }
     if let tail = report.tornTail {
       rows.append(["torn tail", "line \(tail.line), \(tail.length) bytes at offset \(tail.offset)"])

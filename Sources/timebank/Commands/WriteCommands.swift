@@ -32,15 +32,21 @@ extension Context {
       print("recorded \(record.event.typeName) \(record.id) at seq \(record.seq)")
       switch record.event {
       case .serviceRecorded(let entry):
-        print("  record \(record.id): \(entry.member) \(entry.date) \(entry.minutes.hoursText) h \(entry.category), pending")
+        print(
+          "  record \(record.id): \(entry.member) \(entry.date) \(entry.minutes.hoursText) h \(entry.category), pending"
+        )
       case .serviceConfirmed(let id, let points):
         if let entry = state.records[id]?.entry {
           print("  \(points) points to \(entry.creditTo); \(entry.minutes.hoursText) h to \(entry.member)")
         }
       case .pointsTransferred(let from, let to, let points, _):
-        print("  \(points) points from \(from) (now \(state.balance(of: from))) to \(to) (now \(state.balance(of: to)))")
+        print(
+          "  \(points) points from \(from) (now \(state.balance(of: from))) to \(to) (now \(state.balance(of: to)))"
+        )
       case .rewardRedeemed(let account, _, _, let points):
-        print("  \(points) points from \(account) (now \(state.balance(of: account))); redemption id \(record.id)")
+        print(
+          "  \(points) points from \(account) (now \(state.balance(of: account))); redemption id \(record.id)"
+        )
       default:
         break
       }
@@ -57,16 +63,22 @@ enum WriteCommands {
     if let text = context.parsed.value("points-per-hour") {
       policy.pointsPerHour = try context.points("points-per-hour", text)
     }
-    if let text = context.parsed.value("daily-cap-hours") { policy.dailyCap = try context.hours("daily-cap-hours", text) }
+    if let text = context.parsed.value("daily-cap-hours") {
+      policy.dailyCap = try context.hours("daily-cap-hours", text)
+    }
     if let text = context.parsed.value("party-target-hours") {
       policy.partyAnnualTarget = try context.hours("party-target-hours", text)
     }
     let event = Event.ledgerOpened(
-      community: context.parsed.value("community") ?? "", timeZone: context.parsed.value("time-zone") ?? "Asia/Shanghai",
+      community: context.parsed.value("community") ?? "",
+      timeZone: context.parsed.value("time-zone") ?? "Asia/Shanghai",
       policy: policy)
-    let id = try context.parsed.value("id").map { (text: String) throws(Failure) in try context.identifier("id", text) }
+    let id = try context.parsed.value("id").map { (text: String) throws(Failure) in
+      try context.identifier("id", text)
+    }
     do {
-      let ledger = try Ledger.create(context.logPath, opening: Command(id: id ?? "open", event: event), actor: actor, at: now)
+      let ledger = try Ledger.create(
+        context.logPath, opening: Command(id: id ?? "open", event: event), actor: actor, at: now)
       context.print("created \(context.logPath) for \(ledger.state.community); \(actor) is its admin")
     } catch {
       throw Failure(error)
@@ -80,13 +92,16 @@ enum WriteCommands {
       guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
         throw context.usage("rate", assignment, "expected category=points, e.g. 助老=1.5")
       }
-      rates[String(assignment[..<equals])] = try context.points("rate", String(assignment[assignment.index(after: equals)...]))
+      rates[String(assignment[..<equals])] = try context.points(
+        "rate", String(assignment[assignment.index(after: equals)...]))
     }
     let effective = try context.date("effective")
     let perHour = try parsed.value("points-per-hour").map { (text: String) throws(Failure) in
       try context.points("points-per-hour", text)
     }
-    let cap = try parsed.value("daily-cap-hours").map { (text: String) throws(Failure) in try context.hours("daily-cap-hours", text) }
+    let cap = try parsed.value("daily-cap-hours").map { (text: String) throws(Failure) in
+      try context.hours("daily-cap-hours", text)
+    }
     let target = try parsed.value("party-target-hours").map { (text: String) throws(Failure) in
       try context.hours("party-target-hours", text)
     }
@@ -108,7 +123,8 @@ enum WriteCommands {
     let branch = context.parsed.value("branch").map(BranchID.init)
     try context.write { _, today in
       .memberRegistered(
-        MemberRegistration(member: id, name: name, isPartyMember: isParty, branch: branch, joined: joined ?? today))
+        MemberRegistration(
+          member: id, name: name, isPartyMember: isParty, branch: branch, joined: joined ?? today))
     }
   }
 
@@ -178,7 +194,9 @@ enum WriteCommands {
       throw context.usage("scope", scopeText, "expected all, team:<id> or branch:<id>")
     }
     try context.write { _, _ in
-      granting ? .roleGranted(actor: grantee, role: role, scope: scope) : .roleRevoked(actor: grantee, role: role, scope: scope)
+      granting
+        ? .roleGranted(actor: grantee, role: role, scope: scope)
+        : .roleRevoked(actor: grantee, role: role, scope: scope)
     }
   }
 
@@ -193,7 +211,8 @@ enum WriteCommands {
       }
       minutes = Minutes(value)
     case (nil, nil): throw .usage(.missingOption(path: parsed.path, option: "--hours", valueName: "hours"))
-    case (_?, _?): throw context.usage("minutes", parsed.value("minutes") ?? "", "give --hours or --minutes, not both")
+    case (_?, _?):
+      throw context.usage("minutes", parsed.value("minutes") ?? "", "give --hours or --minutes, not both")
     }
     guard let date = try context.date("date") else {
       throw .usage(.missingOption(path: parsed.path, option: "--date", valueName: "date"))
@@ -204,12 +223,15 @@ enum WriteCommands {
     let creditText = parsed.value("credit-to")
     let lookup = context
     try context.write { state, _ throws(Failure) in
-      let creditTo = try creditText.map { (text: String) throws(Failure) in try lookup.account("credit-to", text, in: state) }
+      let creditTo = try creditText.map { (text: String) throws(Failure) in
+        try lookup.account("credit-to", text, in: state)
+      }
       return .serviceRecorded(
         ServiceEntry(
           member: member, date: date, minutes: minutes, category: parsed.value("category") ?? "",
           team: parsed.value("team").map(TeamID.init), peopleServed: served, place: parsed.value("place"),
-          creditTo: creditTo, note: parsed.value("note"), replaces: parsed.value("replaces").map(RecordID.init)))
+          creditTo: creditTo, note: parsed.value("note"),
+          replaces: parsed.value("replaces").map(RecordID.init)))
     }
   }
 
@@ -233,7 +255,8 @@ enum WriteCommands {
     let lookup = context
     try context.write { state, _ throws(Failure) in
       .pointsTransferred(
-        from: try lookup.account("from", fromText, in: state), to: try lookup.account("to", toText, in: state),
+        from: try lookup.account("from", fromText, in: state),
+        to: try lookup.account("to", toText, in: state),
         points: points, memo: memo)
     }
   }
@@ -241,7 +264,9 @@ enum WriteCommands {
   static func addReward(_ context: inout Context) throws(Failure) {
     let item = ItemID(try context.identifier("item", context.positional(0)))
     let kindText = context.parsed.value("kind") ?? ""
-    guard let kind = RewardKind(rawValue: kindText) else { throw context.usage("kind", kindText, "expected goods or service") }
+    guard let kind = RewardKind(rawValue: kindText) else {
+      throw context.usage("kind", kindText, "expected goods or service")
+    }
     let price = try context.points("price", context.parsed.value("price") ?? "")
     let stock = try context.integer("stock") ?? 0
     let name = context.parsed.value("name") ?? ""
@@ -268,7 +293,9 @@ enum WriteCommands {
     let accountText = context.positional(0)
     let lookup = context
     try context.write { state, _ throws(Failure) in
-      .rewardRedeemed(account: try lookup.account("account", accountText, in: state), item: item, quantity: quantity, points: .zero)
+      .rewardRedeemed(
+        account: try lookup.account("account", accountText, in: state), item: item, quantity: quantity,
+        points: .zero)
     }
   }
 

@@ -76,7 +76,8 @@ enum Messages {
     case .malformed(let why): "malformed line: \(why)"
     case .hashMismatch(let stored, let computed):
       "hash mismatch: the line says \(stored.prefix(16))…, its bytes hash to \(computed.prefix(16))… (the line was changed)"
-    case .seqGap(let expected, let found): "seq \(found) where \(expected) was expected (a line is missing or moved)"
+    case .seqGap(let expected, let found):
+      "seq \(found) where \(expected) was expected (a line is missing or moved)"
     case .prevMismatch(let expected, let found):
       "prev \(found.prefix(16))… does not match the previous line's hash \(expected.prefix(16))… (lines removed, moved or rewritten)"
     case .duplicateID(let id, let first): "id '\(id)' was already used at seq \(first)"
@@ -120,14 +121,16 @@ enum Messages {
     case .memberLeft(let member, let left): "\(member) left the community on \(left)"
     case .notInTeam(let member, let team): "\(member) is not in team '\(team)'"
     case .alreadyInTeam(let member, let team): "\(member) is already in team '\(team)'"
-    case .nonPositiveMinutes(let minutes): "service time must be more than zero (got \(minutes.value) minutes)"
+    case .nonPositiveMinutes(let minutes):
+      "service time must be more than zero (got \(minutes.value) minutes)"
     case .dailyCapExceeded(let member, let date, let already, let adding, let cap):
       "\(member) would have \(Minutes(already.value + adding.value).hoursText) h recorded on \(date) "
         + "(\(already.hoursText) h already + \(adding.hoursText) h), over the daily cap of \(cap.hoursText) h"
     case .nonPositivePoints(let field, let points): "\(field) must be more than zero (got \(points))"
     case .nonPositiveQuantity(let field, let quantity): "\(field) must be more than zero (got \(quantity))"
     case .sameAccount(let account): "cannot transfer from \(account) to itself"
-    case .systemAccount(let account): "\(account) is a system account; points move through it only by the rules"
+    case .systemAccount(let account):
+      "\(account) is a system account; points move through it only by the rules"
     case .insufficientPoints(let account, let balance, let needed):
       "insufficient points: \(account) has \(balance), needs \(needed)"
     case .insufficientStock(let item, let stock, let requested):
@@ -138,7 +141,8 @@ enum Messages {
     case .redemptionAlreadyCancelled(let id): "redemption '\(id)' is already cancelled"
     case .creditToOtherMember(_, let account):
       "points for a member's service may go to the member or a card, not to \(account)"
-    case .replacesUnreversedRecord(let id): "--replaces \(id): only a reversed record of the same member can be replaced"
+    case .replacesUnreversedRecord(let id):
+      "--replaces \(id): only a reversed record of the same member can be replaced"
     case .computedValueMismatch(let field, let stored, let expected):
       "\(field) is \(stored) but the rules give \(expected)"
     case .invalidField(let field, let problem): "\(field) \(problem)"
@@ -147,7 +151,8 @@ enum Messages {
     case .roleScopeInvalid(let role, let scope): "the role \(role) cannot have the scope \(scope)"
     case .lastAdmin(let actor): "'\(actor)' is the last admin; grant admin to someone else first"
     case .unknownTimeZone(let zone): "unknown time zone '\(zone)'"
-    case .nothingToChange(let member): "nothing to change for \(member): give --name, --party, --not-party or --branch"
+    case .nothingToChange(let member):
+      "nothing to change for \(member): give --name, --party, --not-party or --branch"
     case .idReused(let id, let seq, let field, let stored, let given):
       "id '\(id)' was already used at seq \(seq) with different content: \(field) was \(stored), now \(given)"
     }
