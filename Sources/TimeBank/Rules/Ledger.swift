@@ -94,7 +94,13 @@ public final class Ledger {
     if case .ledgerOpened(_, let zoneName, _) = opening.event, let zone = TimeZone(identifier: zoneName) {
       ledger.state.timeZone = zone  // so the first line's `at` is written at the ledger's own offset
     }
-    _ = try ledger.execute([opening], actor: actor, at: now)
+    do {
+      _ = try ledger.execute([opening], actor: actor, at: now)
+    } catch {
+      // The file is new and holds nothing of anyone's: remove it, so a retry can create it again.
+      unlink(path)
+      throw error
+    }
     return ledger
   }
 

@@ -24,7 +24,8 @@ struct Context {
     return ActorID(text)
   }
 
-  /// `$TIMEBANK_NOW` (ISO 8601 with offset) when set, so fixtures and tests are deterministic; else the clock.
+  /// `$TIMEBANK_NOW` (ISO 8601 with offset) when set, so fixtures and tests are deterministic;
+  /// else the clock.
   func now() throws(Failure) -> Timestamp {
     if let text = environment["TIMEBANK_NOW"], !text.isEmpty {
       guard let timestamp = Timestamp(text) else {

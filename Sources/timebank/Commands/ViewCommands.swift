@@ -95,7 +95,8 @@ enum ViewCommands {
           + (member.left.map { "; left \($0)" } ?? ""))
       context.print("teams: \(member.teams.sorted().map(\.rawValue).joined(separator: ", "))")
       context.print(
-        "confirmed hours: \(hours(member.confirmedMinutes)) (\(balance.stars ?? 0) stars); balance \(balance.balance) points, pending \(balance.pending)"
+        "confirmed hours: \(hours(member.confirmedMinutes)) (\(balance.stars ?? 0) stars); "
+          + "balance \(balance.balance) points, pending \(balance.pending)"
       )
       context.print("")
       report.notes = []

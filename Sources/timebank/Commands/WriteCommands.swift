@@ -33,7 +33,8 @@ extension Context {
       switch record.event {
       case .serviceRecorded(let entry):
         print(
-          "  record \(record.id): \(entry.member) \(entry.date) \(entry.minutes.hoursText) h \(entry.category), pending"
+          "  record \(record.id): \(entry.member) \(entry.date) \(entry.minutes.hoursText) h "
+            + "\(entry.category), pending"
         )
       case .serviceConfirmed(let id, let points):
         if let entry = state.records[id]?.entry {
@@ -41,7 +42,8 @@ extension Context {
         }
       case .pointsTransferred(let from, let to, let points, _):
         print(
-          "  \(points) points from \(from) (now \(state.balance(of: from))) to \(to) (now \(state.balance(of: to)))"
+          "  \(points) points from \(from) (now \(state.balance(of: from))) "
+            + "to \(to) (now \(state.balance(of: to)))"
         )
       case .rewardRedeemed(let account, _, _, let points):
         print(

@@ -64,7 +64,8 @@ enum Messages {
     case .empty(let path):
       "\(path): the log is empty (it has no ledger.opened line)"
     case .corrupt(let path, let corruption):
-      "\(path):\(corruption.line): seq \(corruption.seq): log failed verification: \(describe(corruption.problem))"
+      "\(path):\(corruption.line): seq \(corruption.seq): log failed verification: "
+        + describe(corruption.problem)
     case .tornTail(let path, let tail):
       "\(path):\(tail.line): the log ends in a torn line (\(tail.length) bytes, a crash mid-write?); "
         + "writing is refused until 'timebank repair' moves it to a side file"
@@ -75,11 +76,13 @@ enum Messages {
     switch problem {
     case .malformed(let why): "malformed line: \(why)"
     case .hashMismatch(let stored, let computed):
-      "hash mismatch: the line says \(stored.prefix(16))…, its bytes hash to \(computed.prefix(16))… (the line was changed)"
+      "hash mismatch: the line says \(stored.prefix(16))…, its bytes hash to \(computed.prefix(16))… "
+        + "(the line was changed)"
     case .seqGap(let expected, let found):
       "seq \(found) where \(expected) was expected (a line is missing or moved)"
     case .prevMismatch(let expected, let found):
-      "prev \(found.prefix(16))… does not match the previous line's hash \(expected.prefix(16))… (lines removed, moved or rewritten)"
+      "prev \(found.prefix(16))… does not match the previous line's hash \(expected.prefix(16))… "
+        + "(lines removed, moved or rewritten)"
     case .duplicateID(let id, let first): "id '\(id)' was already used at seq \(first)"
     case .badEvent(let error): "field '\(error.field)' \(error.problem)"
     case .misplacedLedgerOpened: "the first line, and only the first, must be ledger.opened"
