@@ -46,7 +46,11 @@ public final class LogFile {
   public static func create(_ path: String) throws(LogError) -> LogFile {
     let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, creationMode)
     guard descriptor >= 0 else {
-      if errno == EEXIST { throw .alreadyExists(path: path) }
+      if errno == EEXIST || errno == EISDIR {
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { throw .notARegularFile(path: path) }
+        throw .alreadyExists(path: path)
+      }
       throw .io(path: path, operation: "create", code: errno)
     }
     let file = LogFile(path: path, descriptor: descriptor)

@@ -65,7 +65,7 @@ public enum LogLine {
     do {
       value = try JSONScanner.parse(line)
     } catch {
-      throw .malformed("\(error.problem) at byte \(error.offset + 1)")
+      throw .malformed("\(error.problem) at column \(error.offset + 1)")
     }
     guard case .object(let object) = value else { throw .malformed("line is not a JSON object") }
     let keys = object.members.map(\.key)

@@ -4,6 +4,7 @@ import TimeBank
 extension Context {
   /// Reads and verifies the log without a lock; a torn tail is reported and ignored.
   mutating func readLog() throws(Failure) -> LogContents {
+    try validateViewOptions()
     do {
       let contents = try LogFile.openForReading(logPath).readVerified()
       if let tail = contents.tornTail {
@@ -15,6 +16,13 @@ extension Context {
     } catch {
       throw .log(error)
     }
+  }
+
+  /// Parse, then validate, then run: a bad option is a usage error even when the log is missing.
+  func validateViewOptions() throws(Failure) {
+    _ = try format()
+    for option in ["as-of", "from", "to"] { _ = try date(option) }
+    for option in ["as-of-seq", "tail"] { _ = try integer(option) }
   }
 
   /// The state as of `--as-of` / `--as-of-seq` when the command has them.
@@ -290,13 +298,13 @@ enum ViewCommands {
       columns: [
         .init("seq", "SEQ", numeric: true), .init("date", "DATE"), .init("kind", "KIND"),
         .init("counterparty", "COUNTERPARTY"),
-        .init("amount", "AMOUNT", numeric: true), .init("balance", "BALANCE", numeric: true),
+        .init("amount", "AMOUNT", numeric: true, signed: true), .init("balance", "BALANCE", numeric: true),
         .init("description", "DESCRIPTION"),
       ],
       rows: statement.lines.map { line in
         [
           String(line.seq), line.date.description, line.kind.rawValue, line.counterparty.description,
-          (line.amount > .zero ? "+" : "") + line.amount.description, line.balance.description,
+          line.amount.description, line.balance.description,
           line.description,
         ]
       })

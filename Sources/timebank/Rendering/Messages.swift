@@ -127,8 +127,9 @@ enum Messages {
     case .nonPositiveMinutes(let minutes):
       "service time must be more than zero (got \(minutes.value) minutes)"
     case .dailyCapExceeded(let member, let date, let already, let adding, let cap):
-      "\(member) would have \(Minutes(already.value + adding.value).hoursText) h recorded on \(date) "
-        + "(\(already.hoursText) h already + \(adding.hoursText) h), over the daily cap of \(cap.hoursText) h"
+      "\(member) would have \(already.value + adding.value) minutes recorded on \(date) "
+        + "(\(already.value) already + \(adding.value) new), over the daily cap of \(cap.value) minutes "
+        + "(\(cap.hoursText) h)"
     case .nonPositivePoints(let field, let points): "\(field) must be more than zero (got \(points))"
     case .nonPositiveQuantity(let field, let quantity): "\(field) must be more than zero (got \(quantity))"
     case .sameAccount(let account): "cannot transfer from \(account) to itself"

@@ -14,11 +14,14 @@ struct Report {
     var title: String
     /// Numeric columns are right-aligned in tables and bare numbers in JSON.
     var isNumeric = false
+    /// Tables show a `+` on positive amounts (JSON and CSV keep plain numbers).
+    var isSigned = false
 
-    init(_ key: String, _ title: String, numeric: Bool = false) {
+    init(_ key: String, _ title: String, numeric: Bool = false, signed: Bool = false) {
       self.key = key
       self.title = title
       self.isNumeric = numeric
+      self.isSigned = signed
     }
   }
 
@@ -36,12 +39,19 @@ struct Report {
     case .table:
       let table = TextTable(
         columns: columns.map { TextTable.Column(title: $0.title, alignment: $0.isNumeric ? .right : .left) },
-        rows: rows, footer: footer)
+        rows: rows.map(signedForTable), footer: footer)
       return table.render() + notes.map { $0 + "\n" }.joined()
     case .csv:
       return CSVWriter.render(header: columns.map(\.key), rows: dataRows)
     case .json:
       return renderJSON()
+    }
+  }
+
+  private func signedForTable(_ row: [String]) -> [String] {
+    zip(columns, row).map { column, cell in
+      let isPositive = !cell.hasPrefix("-") && cell.contains(where: { $0 != "0" && $0 != "." })
+      return column.isSigned && isPositive ? "+" + cell : cell
     }
   }
 
