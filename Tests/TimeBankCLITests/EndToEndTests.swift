@@ -385,25 +385,25 @@ struct RefusalCase: Sendable, CustomTestStringConvertible {
     RefusalCase(
       name: "insufficient points for a transfer", actor: "m1", arguments: ["transfer", "m1", "m2", "100"],
       stderr:
-        "error: refused: insufficient points: member:m1 has \(pointsText(250 - 100 - 100)), needs 100.00\n"),
+        "error: refused: insufficient points: member:m1 has \(pointsText(250 - 100 - 100)), needs 100.00 [rule: no overdraft]\n"),
     // m3 has the 1.00 m1 gave; two soaps cost 2 × 1.00.
     RefusalCase(
       name: "insufficient points for a redemption", actor: "m3",
       arguments: ["redeem", "m3", "soap", "--qty", "2"],
-      stderr: "error: refused: insufficient points: member:m3 has 1.00, needs \(pointsText(2 * 100))\n"),
+      stderr: "error: refused: insufficient points: member:m3 has 1.00, needs \(pointsText(2 * 100)) [rule: no overdraft]\n"),
     RefusalCase(
       name: "a service date in the future", actor: "zhao",
       arguments: ["service", "record", "m1", "--hours", "1", "--date", "2025-07-01", "--category", "助老"],
       stderr:
         "error: refused: date 2025-07-01 is in the future"
-        + " (today is 2025-06-30 in the ledger's time zone)\n"),
+        + " (today is 2025-06-30 in the ledger's time zone) [rule: no future dates]\n"),
     // 15:59:59Z is 23:59:59 in Shanghai: still 30 June there.
     RefusalCase(
       name: "a service date in the future in the ledger's time zone", actor: "zhao",
       arguments: ["service", "record", "m1", "--hours", "1", "--date", "2025-07-01", "--category", "助老"],
       stderr:
         "error: refused: date 2025-07-01 is in the future"
-        + " (today is 2025-06-30 in the ledger's time zone)\n",
+        + " (today is 2025-06-30 in the ledger's time zone) [rule: no future dates]\n",
       now: "2025-06-30T15:59:59Z"),
     // m1 already has s1's 150 minutes on 1 June; 600 more make 750, over the default cap of 12 h.
     RefusalCase(
@@ -411,7 +411,7 @@ struct RefusalCase: Sendable, CustomTestStringConvertible {
       arguments: ["service", "record", "m1", "--hours", "10", "--date", "2025-06-01", "--category", "助老"],
       stderr:
         "error: refused: m1 would have \(150 + 600) minutes recorded on 2025-06-01 (150 already + 600 new),"
-        + " over the daily cap of \(12 * 60) minutes (12.0 h)\n"),
+        + " over the daily cap of \(12 * 60) minutes (12.0 h) [rule: daily cap]\n"),
     RefusalCase(
       name: "the same --id with other content", actor: "zhao",
       arguments: [
@@ -421,7 +421,7 @@ struct RefusalCase: Sendable, CustomTestStringConvertible {
       ],
       stderr:
         "error: refused: id 's1' was already used at seq 17 with different content:"
-        + " minutes was 150, now 180\n"
+        + " minutes was 150, now 180 [rule: idempotency]\n"
     ),
     RefusalCase(
       name: "the same --id from another actor", actor: "li",
@@ -431,10 +431,10 @@ struct RefusalCase: Sendable, CustomTestStringConvertible {
       ],
       stderr:
         "error: refused: id 's1' was already used at seq 17 with different content:"
-        + " actor was zhao, now li\n"),
+        + " actor was zhao, now li [rule: idempotency]\n"),
     RefusalCase(
       name: "confirming a confirmed record", actor: "wang", arguments: ["service", "confirm", "s1"],
-      stderr: "error: refused: cannot confirm s1: it is confirmed\n"),
+      stderr: "error: refused: cannot confirm s1: it is confirmed [rule: record states]\n"),
   ]
 }
 
@@ -895,7 +895,7 @@ struct UsageCase: Sendable, CustomTestStringConvertible {
       #expect(
         tomorrow.stderr
           == "error: refused: date 2025-07-02 is in the future"
-          + " (today is 2025-07-01 in the ledger's time zone)\n"
+          + " (today is 2025-07-01 in the ledger's time zone) [rule: no future dates]\n"
       )
       #expect(try bytes(of: directory.appendingPathComponent(logName)) == log)
     }

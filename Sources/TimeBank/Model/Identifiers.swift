@@ -76,8 +76,12 @@ public enum IdentifierSyntax {
     if text.hasPrefix("@") { return "starts with '@', which is reserved for system accounts" }
     if text.hasPrefix("-") { return "starts with '-'" }
     for scalar in text.unicodeScalars {
-      if scalar.properties.generalCategory == .control || scalar.properties.isWhitespace {
-        return "contains a space or control character"
+      switch scalar.properties.generalCategory {
+      case .control, .format, .unassigned, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator,
+        .spaceSeparator:
+        return "contains a space, control or invisible character"
+      default:
+        if scalar.properties.isWhitespace { return "contains a space, control or invisible character" }
       }
       if scalar == ":" || scalar == "/" || scalar == "\"" || scalar == "\\" {
         return "contains '\(scalar)'"

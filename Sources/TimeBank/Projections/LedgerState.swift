@@ -134,11 +134,17 @@ public struct LedgerState: Equatable, Sendable {
 
   // MARK: Reading
 
-  /// The policy that applies to service on `date`: the last change effective on or before it.
+  /// The policy that applies to service on `date`: the change with the latest effective date on or
+  /// before it (of two with the same date, the later in the log), else the opening policy.
+  /// - Complexity: O(p) in the number of policy changes.
   public func policy(on date: LocalDate) -> Policy {
     var result = policies.first?.policy ?? Policy()
+    var latest: LocalDate?
     for period in policies.dropFirst() {
-      if let effective = period.effective, effective <= date { result = period.policy }
+      guard let effective = period.effective, effective <= date else { continue }
+      if let current = latest, effective < current { continue }
+      latest = effective
+      result = period.policy
     }
     return result
   }

@@ -118,6 +118,9 @@ public final class Ledger {
   public func execute(_ commands: [Command], actor: ActorID, at now: Timestamp) throws(LedgerError)
     -> [Outcome]
   {
+    if let problem = IdentifierSyntax.problem(with: actor.rawValue) {
+      throw .rejected(.invalidField(field: "actor", problem: problem), index: 0)
+    }
     var scratch = state
     var newRecords: [EventRecord] = []
     var bytes: [UInt8] = []

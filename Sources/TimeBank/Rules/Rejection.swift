@@ -54,6 +54,8 @@ public enum Rejection: Error, Equatable, Sendable {
   case roleScopeInvalid(role: Role, scope: RoleScope)
   case lastAdmin(ActorID)
   case unknownTimeZone(String)
+  /// A ledger opens once, with its first line.
+  case ledgerAlreadyOpened
   case nothingToChange(MemberID)
   /// The same id was used before for different content; `field` is the first that differs.
   case idReused(id: String, seq: Int, field: String, stored: String, given: String)

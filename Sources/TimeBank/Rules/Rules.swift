@@ -47,6 +47,7 @@ public enum Rules {
     let check = Checker(state: state, actor: actor, today: today)
     switch event {
     case .ledgerOpened(let community, let timeZone, let policy):
+      guard state.lastSeq == 0 else { throw .ledgerAlreadyOpened }
       try check.name(community, field: "community")
       guard LedgerState.isKnownTimeZone(timeZone) else { throw .unknownTimeZone(timeZone) }
       try check.policy(policy)

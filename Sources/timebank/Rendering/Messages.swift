@@ -44,7 +44,7 @@ enum Messages {
   static func describe(_ failure: Failure) -> String {
     switch failure {
     case .usage(let error): error.message
-    case .rejected(let rejection): "refused: " + describe(rejection)
+    case .rejected(let rejection): "refused: " + describe(rejection) + " [rule: \(rule(of: rejection))]"
     case .log(let error): describe(error)
     case .auditFailed: "audit failed"
     case .other(let message, _): message
@@ -97,17 +97,44 @@ enum Messages {
     }
   }
 
-  // swiftlint:disable:next cyclomatic_complexity
+  /// The name of the rule a refusal enforces, printed after the message.
+  static func rule(of rejection: Rejection) -> String {
+    switch rejection {
+    case .notAuthorised: "authorisation"
+    case .confirmOwnRecording, .ownService: "four eyes"
+    case .notAccountHolder: "account holder"
+    case .unknownMember, .unknownTeam, .unknownBranch, .unknownCard, .unknownItem, .unknownRecord,
+      .unknownRedemption, .unknownAccount:
+      "must exist"
+    case .alreadyExists: "unique ids"
+    case .futureDate: "no future dates"
+    case .beforeJoined, .memberLeft: "membership dates"
+    case .notInTeam, .alreadyInTeam: "team membership"
+    case .nonPositiveMinutes, .nonPositivePoints, .nonPositiveQuantity: "positive amounts"
+    case .dailyCapExceeded: "daily cap"
+    case .sameAccount, .systemAccount, .creditToOtherMember: "accounts"
+    case .insufficientPoints: "no overdraft"
+    case .insufficientStock: "stock"
+    case .rewardWithdrawn: "catalogue"
+    case .recordNotPending, .redemptionAlreadyCancelled, .replacesUnreversedRecord: "record states"
+    case .computedValueMismatch: "computed points"
+    case .invalidField, .unknownTimeZone, .nothingToChange: "valid input"
+    case .ledgerAlreadyOpened: "one opening"
+    case .roleAlreadyHeld, .roleNotHeld, .roleScopeInvalid, .lastAdmin: "roles"
+    case .idReused: "idempotency"
+    }
+  }
+
   static func describe(_ rejection: Rejection) -> String {
     switch rejection {
     case .notAuthorised(let actor, let action, let needs):
-      "'\(actor)' may not \(action): that needs the role \(needs) [rule: authorisation]"
+      "'\(actor)' may not \(action): that needs the role \(needs)"
     case .confirmOwnRecording(let record, let actor):
-      "'\(actor)' recorded \(record) and so may not confirm it; someone else must [rule: four eyes]"
+      "'\(actor)' recorded \(record) and so may not confirm it; someone else must"
     case .ownService(let member, let actor):
-      "'\(actor)' may not record or confirm service of \(member), their own [rule: four eyes]"
+      "'\(actor)' may not record or confirm service of \(member), their own"
     case .notAccountHolder(let account, let actor):
-      "'\(actor)' may not spend from \(account): only its member may [rule: account holder]"
+      "'\(actor)' may not spend from \(account): only its member may"
     case .unknownMember(let id): "no member '\(id)'"
     case .unknownTeam(let id): "no team '\(id)'"
     case .unknownBranch(let id): "no branch '\(id)'"
@@ -155,6 +182,7 @@ enum Messages {
     case .roleScopeInvalid(let role, let scope): "the role \(role) cannot have the scope \(scope)"
     case .lastAdmin(let actor): "'\(actor)' is the last admin; grant admin to someone else first"
     case .unknownTimeZone(let zone): "unknown time zone '\(zone)'"
+    case .ledgerAlreadyOpened: "this ledger is already open; ledger.opened is only ever its first line"
     case .nothingToChange(let member):
       "nothing to change for \(member): give --name, --party, --not-party or --branch"
     case .idReused(let id, let seq, let field, let stored, let given):
