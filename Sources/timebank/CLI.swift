@@ -61,6 +61,7 @@ enum CLI {
     ["log"]: ViewCommands.log,
     ["audit"]: ViewCommands.audit,
     ["repair"]: ViewCommands.repair,
+    ["checkpoint"]: ViewCommands.checkpoint,
     ["demo"]: ViewCommands.demo,
   ]
 

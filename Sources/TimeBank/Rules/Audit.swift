@@ -7,6 +7,27 @@ public enum AuditProblem: Equatable, Sendable {
   case rule(Rejection)
   /// A ledger-wide invariant does not hold after this event.
   case invariant(String)
+  /// A published checkpoint (`--expect SEQ:HASH`) does not match: the log was rewritten since, or cut
+  /// short; `found` is the hash the log has at that seq, nil when it has no such seq.
+  case checkpoint(seq: Int, expected: String, found: String?)
+}
+
+/// A published checkpoint an auditor expects the log to still contain: this `seq` with this hash.
+public struct Checkpoint: Equatable, Sendable {
+  public var seq: Int
+  public var hash: String
+
+  public init(seq: Int, hash: String) {
+    self.seq = seq
+    self.hash = hash
+  }
+
+  /// Parses `SEQ:HASH` (64 lowercase hex digits).
+  public init?(_ text: String) {
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2, let seq = Int(parts[0]), seq > 0, LogLine.isHex64(String(parts[1])) else { return nil }
+    self.init(seq: seq, hash: String(parts[1]))
+  }
 }
 
 /// The first bad line found by `audit`.
@@ -41,7 +62,7 @@ public struct AuditReport: Equatable, Sendable {
 public enum Audit {
   /// Audits a log's bytes.
   /// - Complexity: O(n) in the size of the log.
-  public static func run(_ bytes: [UInt8]) -> AuditReport {
+  public static func run(_ bytes: [UInt8], expecting checkpoints: [Checkpoint] = []) -> AuditReport {
     var report = AuditReport(events: 0, bytes: bytes.count, headHash: LogLine.genesisHash)
     let contents: LogContents
     do {
@@ -75,6 +96,18 @@ public enum Audit {
     if report.failure == nil, let problem = systemAccountsProblem(in: state), let last = contents.records.last
     {
       report.failure = AuditFailure(line: last.seq, seq: last.seq, problem: .invariant(problem))
+    }
+    if report.failure == nil {
+      for checkpoint in checkpoints {
+        let found = checkpoint.seq <= contents.records.count ? contents.records[checkpoint.seq - 1].hash : nil
+        if found != checkpoint.hash {
+          let line = min(checkpoint.seq, contents.records.count + 1)
+          report.failure = AuditFailure(
+            line: line, seq: checkpoint.seq,
+            problem: .checkpoint(seq: checkpoint.seq, expected: checkpoint.hash, found: found))
+          break
+        }
+      }
     }
     report.issued = -state.balance(of: .issued)
     report.redeemed = state.balance(of: .redeemed)

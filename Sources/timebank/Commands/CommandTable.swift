@@ -261,9 +261,23 @@ enum CommandTable {
         discussion: """
           Checks every hash and prev link, seq continuity, unique ids, that every event was allowed by the
           rules and the roles its actor held at that seq, and that all balances sum to zero with none below
-          zero. Exits 2 naming the first bad seq and line.
+          zero. Exits 2 naming the first bad seq and line. With --expect, also checks that the log still
+          has a published checkpoint's hash at its seq, which catches a whole chain rewritten after an edit.
           """,
-        options: viewing),
+        options: [
+          OptionSpec(
+            name: "expect", valueName: "seq:hash", help: "A published checkpoint the log must still match (repeatable).",
+            isRepeatable: true)
+        ] + viewing),
+      CommandSpec(
+        name: "checkpoint",
+        summary: "Print a checkpoint for the notice board (公示): seq, date, head hash and totals.",
+        discussion: """
+          Publish it (post it, send it to the street office). Later, 'timebank audit --expect SEQ:HASH'
+          fails if the log no longer has that hash at that seq, even if someone rewrote every hash after
+          an edit.
+          """,
+        options: [log]),
       CommandSpec(
         name: "repair",
         summary: "Move a torn last line (left by a crash) to a side file and truncate the log.",

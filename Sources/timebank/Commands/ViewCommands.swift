@@ -339,7 +339,14 @@ enum ViewCommands {
     } catch {
       throw .log(error)
     }
-    let report = Audit.run(bytes)
+    var checkpoints: [Checkpoint] = []
+    for text in context.parsed.values("expect") {
+      guard let checkpoint = Checkpoint(text) else {
+        throw context.usage("expect", text, "expected SEQ:HASH with the 64 hex digits of a published checkpoint")
+      }
+      checkpoints.append(checkpoint)
+    }
+    let report = Audit.run(bytes, expecting: checkpoints)
     try context.show(auditReport(report, path: context.logPath))
     if let failure = report.failure {
       throw .other(
@@ -375,6 +382,25 @@ enum ViewCommands {
     }
     rows.append(["result", result])
     return Report(columns: [.init("check", "CHECK"), .init("result", "RESULT")], rows: rows)
+  }
+
+  /// A short text for the notice board: anyone holding it can later check that the log was not
+  /// rewritten up to that point.
+  static func checkpoint(_ context: inout Context) throws(Failure) {
+    let contents = try context.readLog()
+    guard let last = contents.records.last else { throw .log(.empty(path: context.logPath)) }
+    let state = LedgerState(replaying: contents.records)
+    var minutes = Minutes.zero
+    for member in state.members.values { minutes += member.confirmedMinutes }
+    let issued = -state.balance(of: .issued)
+    let redeemed = state.balance(of: .redeemed)
+    context.print("\(state.community) 时间银行公示 / time bank checkpoint")
+    context.print("seq:        \(last.seq)")
+    context.print("as of:      \(state.localDate(of: last.at)) (last event at \(last.at))")
+    context.print("head hash:  \(last.hash)")
+    context.print("volunteers: \(state.members.count); confirmed hours: \(minutes.hoursText)")
+    context.print("points:     issued \(issued), redeemed \(redeemed), outstanding \(issued - redeemed)")
+    context.print("verify:     timebank audit --expect \(last.seq):\(last.hash)")
   }
 
   static func repair(_ context: inout Context) throws(Failure) {

@@ -94,6 +94,12 @@ enum Messages {
     case .chain(let problem): describe(problem)
     case .rule(let rejection): "the rules would refuse this event: " + describe(rejection)
     case .invariant(let text): "invariant broken: " + text
+    case .checkpoint(let seq, let expected, let found?):
+      "the published checkpoint \(seq):\(expected.prefix(16))… does not match: the log now has "
+        + "\(found.prefix(16))… at seq \(seq) (the log was rewritten after the checkpoint)"
+    case .checkpoint(let seq, let expected, nil):
+      "the published checkpoint \(seq):\(expected.prefix(16))… does not match: the log has no seq \(seq) "
+        + "(it was cut short)"
     }
   }
 
