@@ -56,6 +56,18 @@ enum CLI {
     ["reward", "list"]: ViewCommands.listRewards,
     ["redeem"]: WriteCommands.redeem,
     ["redemption", "cancel"]: WriteCommands.cancelRedemption,
+    ["party", "report"]: WriteCommands.reportToCommunity,
+    ["party", "activity"]: WriteCommands.recordActivity,
+    ["party", "confirm"]: { (context: inout Context) throws(Failure) in
+      try WriteCommands.decideActivity(&context, confirming: true)
+    },
+    ["party", "reject"]: { (context: inout Context) throws(Failure) in
+      try WriteCommands.decideActivity(&context, confirming: false)
+    },
+    ["party", "show"]: ReportCommands.show,
+    ["report", "teams"]: ReportCommands.teams,
+    ["report", "party"]: ReportCommands.party,
+    ["report", "community"]: ReportCommands.community,
     ["balance"]: ViewCommands.balance,
     ["statement"]: ViewCommands.statement,
     ["log"]: ViewCommands.log,

@@ -250,6 +250,11 @@ import Testing
         account: .member(MemberID("m1")), item: ItemID("rice"), quantity: 2,
         points: Points(hundredths: 4000)),
       .redemptionCancelled(redemption: RedemptionID("red-9"), reason: "库存登记错误"),
+      .partyReported(
+        PartyCheckIn(member: MemberID("m1"), branch: BranchID("b1"), workplace: "区税务局机关党委", date: date)),
+      .partyActivityRecorded(PartyActivity(member: MemberID("m1"), kind: .wish, date: date, note: "认领\"微心愿\"")),
+      .partyActivityConfirmed(activity: ActivityID("act-1")),
+      .partyActivityRejected(activity: ActivityID("act-2"), reason: "重复登记"),
     ]
   }
 
@@ -272,13 +277,15 @@ import Testing
       .serviceConfirmed(record: RecordID("s9"), points: Points(hundredths: -5)),
       .rewardRedeemed(
         account: .card(CardID("tax")), item: ItemID("oil"), quantity: 1, points: Points(hundredths: 0)),
+      .partyActivityRecorded(PartyActivity(member: MemberID("m2"), kind: .dues, date: date)),
     ]
   }
 
   @Test func samplesCoverEveryEventType() throws {
     let names = try Self.sampleEvents().map(\.typeName)
     #expect(names == Event.typeNames)
-    #expect(Set(Event.typeNames).count == 22)
+    // 22 types of the ledger core and 4 of party life.
+    #expect(Set(Event.typeNames).count == 22 + 4)
   }
 
   @Test func everyEventRoundTripsThroughItsData() throws {

@@ -114,7 +114,7 @@ import Testing
 
   @Test(arguments: [UInt64(1), 2, 20_250_630])
   func randomCommandsKeepEveryInvariant(seed: UInt64) throws {
-    let run = try Self.runRandomCommands(seed: seed, count: 2_200)
+    let run = try Self.runRandomCommands(seed: seed, count: 3_000)
     let (path, live, liveRecords) = (run.path, run.live, run.records)
     let (appendedTypes, appended, retried, refused) = (
       run.appendedTypes, run.appended, run.retried, run.refused
@@ -421,9 +421,41 @@ private struct RandomCommands {
   }
 
   private mutating func event(in state: LedgerState, today: LocalDate) -> (Event, ActorID) {
-    let roll = number(0...99)
+    let roll = number(0...109)
     let hasPending = state.records.values.contains { $0.status == .pending }
     switch roll {
+    case 100..<103:
+      let date = LocalDate(daysSinceEpoch: today.daysSinceEpoch + number(-60...1))
+      let checkIn = PartyCheckIn(
+        member: member(state), branch: chance(10) ? BranchID("ghost") : pick([C.b1, C.b2], or: C.b1),
+        workplace: pick(["区税务局机关党委", "市第一医院党委", ""], or: "区税务局机关党委"), date: date)
+      return (.partyReported(checkIn), chance(70) ? pick(Self.secretaries + Self.staff, or: C.secretary) : anyActor(state))
+    case 103..<107:
+      let date = LocalDate(daysSinceEpoch: today.daysSinceEpoch + number(-60...1))
+      let kind = pick(PartyActivityKind.allCases, or: .meeting)
+      // Mostly the all-teams coordinator, so the branch secretary is free to decide on it (four eyes).
+      let recorder = chance(70) ? C.coordinator : anyActor(state)
+      return (.partyActivityRecorded(PartyActivity(member: member(state), kind: kind, date: date)), recorder)
+    case 107..<110:
+      // Mostly a pending activity its branch secretary may decide on (a party member of b1 or b2, not
+      // recorded by that secretary), decided by that secretary; sometimes anything, by anyone.
+      func secretary(of id: ActivityID) -> ActorID? {
+        guard let activity = state.activities[id], let member = state.members[activity.activity.member],
+          member.registration.isPartyMember, let branch = member.registration.branch
+        else { return nil }
+        let secretary = branch == C.b2 ? C.otherSecretary : C.secretary
+        return activity.recordedBy == secretary ? nil : secretary
+      }
+      let decidable = state.activities.filter { $0.value.status == .pending && secretary(of: $0.key) != nil }
+      let id =
+        chance(90)
+        ? pick(decidable.keys.sorted(), or: ActivityID("ghost"))
+        : pick(state.activities.keys.sorted() + [ActivityID("ghost")], or: ActivityID("ghost"))
+      let event: Event =
+        chance(60) ? .partyActivityConfirmed(activity: id) : .partyActivityRejected(activity: id, reason: "重复登记")
+      let decider = chance(85) ? secretary(of: id) ?? C.secretary : pick(Self.secretaries + Self.staff, or: C.secretary)
+      return (event, decider)
+
     case 0..<24,
       24..<44 where !hasPending && chance(80):
       let member = member(state)

@@ -147,9 +147,15 @@ public struct DemoCommunity {
       TeamID("elder"): ["助老", "陪诊"], TeamID("green"): ["环境整治", "垃圾分类"],
       TeamID("patrol"): ["治安巡逻", "交通劝导"], TeamID("arts"): ["文艺演出", "文化活动"],
     ]
+    // Party life happens on its own days; keep the log in time order, as a real one is.
+    var partyDays = [(DemoCommunity.time(2025, 3, 5, 16), 0)] + (3...6).map { (DemoCommunity.time(2025, $0, 25, 16), $0) }
     while day <= end {
       let date = LocalDate(daysSinceEpoch: day)
       let recordedAt = DemoCommunity.time(date.year, date.month, date.day, 18)
+      while let (at, month) = partyDays.first, at < recordedAt {
+        partyDays.removeFirst()
+        if month == 0 { try checkIns() } else { try partyActivities(month: month) }
+      }
       var confirmations: [(RecordID, ActorID)] = []
       for member in members where Int.random(in: 0..<10, using: &random) < 3 {
         guard let team = teamOf[member] else { continue }
@@ -193,7 +199,54 @@ public struct DemoCommunity {
       try flush()
       day += Int.random(in: 3...4, using: &random)
     }
+    for (_, month) in partyDays { try partyActivities(month: month) }
     try exchanges()
+  }
+
+  /// Party members check in from their workplaces (双报到).
+  private mutating func checkIns() throws(LedgerError) {
+    let workplaces = ["区税务局机关党委", "市第一医院党委", "幸福里小学党支部"]
+    let checkInDate = LocalDate(year: 2025, month: 3, day: 5) ?? LocalDate(daysSinceEpoch: 0)
+    for (index, member) in partyMembers.enumerated() {
+      add(
+        DemoCommunity.coordinator, DemoCommunity.time(2025, 3, 5, 16), "checkin-\(member)",
+        .partyReported(
+          PartyCheckIn(member: member, branch: BranchID("b1"), workplace: workplaces[index % workplaces.count], date: checkInDate)))
+    }
+    try flush()
+  }
+
+  /// A month's meetings, dues (March and June), and one wish, donation or study per member over the
+  /// months, recorded by the coordinator on the 25th and confirmed by the branch secretary an hour later.
+  private mutating func partyActivities(month: Int) throws(LedgerError) {
+    let extras: [PartyActivityKind] = [.wish, .donation, .study]
+    do {
+      let recordedAt = DemoCommunity.time(2025, month, 25, 16)
+      var ids: [ActivityID] = []
+      for (index, member) in partyMembers.enumerated() {
+        var kinds: [PartyActivityKind] = [.meeting]
+        if month == 3 || month == 6 { kinds.append(.dues) }
+        if month == 3 + index % 4 { kinds.append(extras[index % extras.count]) }
+        // One member in four misses May's meeting.
+        if month == 5 && index % 4 == 1 { kinds.removeFirst() }
+        for kind in kinds {
+          let id = ActivityID("act-\(month)-\(member)-\(kind.rawValue)")
+          add(
+            DemoCommunity.coordinator, recordedAt, id.rawValue,
+            .partyActivityRecorded(
+              PartyActivity(
+                member: member, kind: kind,
+                date: LocalDate(year: 2025, month: month, day: 25) ?? LocalDate(daysSinceEpoch: 0),
+                note: kind == .wish ? "认领3号院独居老人微心愿" : nil)))
+          ids.append(id)
+        }
+      }
+      try flush()
+      for id in ids {
+        add(DemoCommunity.secretary, DemoCommunity.time(2025, month, 25, 17), "ok-\(id)", .partyActivityConfirmed(activity: id))
+      }
+      try flush()
+    }
   }
 
   private mutating func exchanges() throws(LedgerError) {

@@ -17,7 +17,8 @@ extension Event {
     "member.changed", "member.left", "team.created", "team.joined", "team.left", "branch.created",
     "card.opened", "service.recorded", "service.confirmed", "service.rejected", "service.reversed",
     "points.transferred", "reward.listed", "reward.restocked", "reward.withdrawn", "reward.redeemed",
-    "redemption.cancelled",
+    "redemption.cancelled", "party.reported", "party.activity.recorded", "party.activity.confirmed",
+    "party.activity.rejected",
   ]
 
   /// The dotted type name written in the log.
@@ -45,6 +46,10 @@ extension Event {
     case .rewardWithdrawn: "reward.withdrawn"
     case .rewardRedeemed: "reward.redeemed"
     case .redemptionCancelled: "redemption.cancelled"
+    case .partyReported: "party.reported"
+    case .partyActivityRecorded: "party.activity.recorded"
+    case .partyActivityConfirmed: "party.activity.confirmed"
+    case .partyActivityRejected: "party.activity.rejected"
     }
   }
 
@@ -143,6 +148,21 @@ extension Event {
       data.append("points", .string(points.description))
     case .redemptionCancelled(let redemption, let reason):
       data.append("redemption", .string(redemption.rawValue))
+      data.append("reason", .string(reason))
+    case .partyReported(let checkIn):
+      data.append("member", .string(checkIn.member.rawValue))
+      data.append("branch", .string(checkIn.branch.rawValue))
+      data.append("workplace", .string(checkIn.workplace))
+      data.append("date", .string(checkIn.date.description))
+    case .partyActivityRecorded(let activity):
+      data.append("member", .string(activity.member.rawValue))
+      data.append("kind", .string(activity.kind.rawValue))
+      data.append("date", .string(activity.date.description))
+      data.append("note", ifPresent: activity.note.map { .string($0) })
+    case .partyActivityConfirmed(let activity):
+      data.append("activity", .string(activity.rawValue))
+    case .partyActivityRejected(let activity, let reason):
+      data.append("activity", .string(activity.rawValue))
       data.append("reason", .string(reason))
     }
     return data
@@ -254,6 +274,24 @@ extension Event {
     case "redemption.cancelled":
       self = .redemptionCancelled(
         redemption: RedemptionID(try fields.string("redemption")), reason: try fields.string("reason"))
+    case "party.reported":
+      self = .partyReported(
+        PartyCheckIn(
+          member: MemberID(try fields.string("member")), branch: BranchID(try fields.string("branch")),
+          workplace: try fields.string("workplace"), date: try fields.date("date")))
+    case "party.activity.recorded":
+      guard let kind = PartyActivityKind(rawValue: try fields.string("kind")) else {
+        throw EventDecodingError(field: "kind", problem: "is not dues, donation, meeting, wish or study")
+      }
+      self = .partyActivityRecorded(
+        PartyActivity(
+          member: MemberID(try fields.string("member")), kind: kind, date: try fields.date("date"),
+          note: try fields.optionalString("note")))
+    case "party.activity.confirmed":
+      self = .partyActivityConfirmed(activity: ActivityID(try fields.string("activity")))
+    case "party.activity.rejected":
+      self = .partyActivityRejected(
+        activity: ActivityID(try fields.string("activity")), reason: try fields.string("reason"))
     default:
       throw EventDecodingError(field: "type", problem: "'\(typeName)' is not an event type")
     }

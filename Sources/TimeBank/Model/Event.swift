@@ -20,6 +20,58 @@ public enum RewardKind: String, Hashable, Sendable, CaseIterable {
   case service
 }
 
+/// The kinds of party-member activity a branch secretary confirms.
+public enum PartyActivityKind: String, Hashable, Sendable, CaseIterable {
+  /// 交纳党费
+  case dues
+  /// 奉献爱心
+  case donation
+  /// 组织生活
+  case meeting
+  /// 认领微心愿
+  case wish
+  /// 学习
+  case study
+}
+
+/// A party member reporting to the community (在职党员回社区报到, 双报到).
+public struct PartyCheckIn: Equatable, Sendable {
+  public var member: MemberID
+  /// The community party branch the member reports to.
+  public var branch: BranchID
+  /// The member's own workplace party organisation, which receives the quarterly service card.
+  public var workplace: String
+  public var date: LocalDate
+
+  public init(member: MemberID, branch: BranchID, workplace: String, date: LocalDate) {
+    self.member = member
+    self.branch = branch
+    self.workplace = workplace
+    self.date = date
+  }
+}
+
+/// A party member's activity, as recorded (not yet confirmed).
+public struct PartyActivity: Equatable, Sendable {
+  public var member: MemberID
+  public var kind: PartyActivityKind
+  public var date: LocalDate
+  public var note: String?
+
+  public init(member: MemberID, kind: PartyActivityKind, date: LocalDate, note: String? = nil) {
+    self.member = member
+    self.kind = kind
+    self.date = date
+    self.note = note
+  }
+}
+
+/// A party member's activity; it is the id of its `party.activity.recorded` event.
+public struct ActivityID: StringIdentifier {
+  public let rawValue: String
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
 /// A member's registration, as recorded.
 public struct MemberRegistration: Equatable, Sendable {
   public var member: MemberID
@@ -128,6 +180,10 @@ public enum Event: Equatable, Sendable {
   /// `points` is the price times the quantity at the moment of redemption, stored.
   case rewardRedeemed(account: AccountID, item: ItemID, quantity: Int, points: Points)
   case redemptionCancelled(redemption: RedemptionID, reason: String)
+  case partyReported(PartyCheckIn)
+  case partyActivityRecorded(PartyActivity)
+  case partyActivityConfirmed(activity: ActivityID)
+  case partyActivityRejected(activity: ActivityID, reason: String)
 }
 
 /// One line of the log: an event and its envelope.

@@ -50,6 +50,10 @@ public struct RecordState: Equatable, Sendable {
   public var entry: ServiceEntry
   public var recordedBy: ActorID
   public var status: RecordStatus
+  /// Who confirmed or rejected it, and (for a reversal) who reversed it last.
+  public var decidedBy: ActorID? = nil
+  /// The `seq` of its `service.recorded` line.
+  public var seq = 0
   /// Whether it still counts toward the member's daily cap (pending or confirmed).
   public var countsTowardCap: Bool {
     switch status {
@@ -57,6 +61,28 @@ public struct RecordState: Equatable, Sendable {
     case .rejected, .reversed: false
     }
   }
+}
+
+/// Where a party activity stands.
+public enum ActivityStatus: String, Equatable, Sendable {
+  case pending, confirmed, rejected
+}
+
+/// A party member's activity, who recorded and who decided on it.
+public struct ActivityState: Equatable, Sendable {
+  public var activity: PartyActivity
+  public var recordedBy: ActorID
+  public var status: ActivityStatus = .pending
+  public var decidedBy: ActorID? = nil
+  /// The `seq` of its `party.activity.recorded` line.
+  public var seq = 0
+}
+
+/// A party member's check-in, who recorded it, and its `seq`.
+public struct CheckInState: Equatable, Sendable {
+  public var checkIn: PartyCheckIn
+  public var recordedBy: ActorID
+  public var seq: Int
 }
 
 /// A reward in the catalogue and its stock now.
@@ -116,6 +142,9 @@ public struct LedgerState: Equatable, Sendable {
   public var rewards: [ItemID: RewardState] = [:]
   public var redemptions: [RedemptionID: RedemptionState] = [:]
   public var accounts: [AccountID: AccountTotals] = [:]
+  /// Party members' check-ins (双报到), in log order.
+  public var checkIns: [MemberID: [CheckInState]] = [:]
+  public var activities: [ActivityID: ActivityState] = [:]
   /// Minutes recorded per member per service date, for the daily cap (pending and confirmed only).
   public var minutesByDay: [MemberID: [LocalDate: Minutes]] = [:]
   /// Every event id so far and its `seq`.
@@ -249,17 +278,22 @@ public struct LedgerState: Equatable, Sendable {
     case .cardOpened(let card, let name, let kind, let holder):
       cards[card] = CardState(name: name, kind: kind, holder: holder)
     case .serviceRecorded(let entry):
-      records[RecordID(record.id)] = RecordState(entry: entry, recordedBy: record.actor, status: .pending)
+      records[RecordID(record.id)] = RecordState(
+        entry: entry, recordedBy: record.actor, status: .pending, seq: record.seq)
       minutesByDay[entry.member, default: [:]][entry.date, default: .zero] += entry.minutes
     case .serviceConfirmed(let id, let points):
       records[id]?.status = .confirmed(points: points)
+      records[id]?.decidedBy = record.actor
       if let entry = records[id]?.entry { members[entry.member]?.confirmedMinutes += entry.minutes }
     case .serviceRejected(let id, _):
       records[id]?.status = .rejected
+      records[id]?.decidedBy = record.actor
       if let entry = records[id]?.entry { minutesByDay[entry.member]?[entry.date]? -= entry.minutes }
     case .serviceReversed(let id, _):
-      if let record = records[id], case .confirmed(let points) = record.status {
+      if let stored = records[id], case .confirmed(let points) = stored.status {
         records[id]?.status = .reversed(points: points)
+        records[id]?.decidedBy = record.actor
+        let record = stored
         members[record.entry.member]?.confirmedMinutes -= record.entry.minutes
         minutesByDay[record.entry.member]?[record.entry.date]? -= record.entry.minutes
       }
@@ -280,6 +314,18 @@ public struct LedgerState: Equatable, Sendable {
         redemptions[id]?.isCancelled = true
         rewards[redemption.item]?.stock += redemption.quantity
       }
+    case .partyReported(let checkIn):
+      checkIns[checkIn.member, default: []].append(
+        CheckInState(checkIn: checkIn, recordedBy: record.actor, seq: record.seq))
+    case .partyActivityRecorded(let activity):
+      activities[ActivityID(record.id)] = ActivityState(
+        activity: activity, recordedBy: record.actor, seq: record.seq)
+    case .partyActivityConfirmed(let id):
+      activities[id]?.status = .confirmed
+      activities[id]?.decidedBy = record.actor
+    case .partyActivityRejected(let id, _):
+      activities[id]?.status = .rejected
+      activities[id]?.decidedBy = record.actor
     }
     ids[record.id] = record.seq
     lastSeq = record.seq

@@ -54,6 +54,12 @@ public enum Rejection: Error, Equatable, Sendable {
   case roleScopeInvalid(role: Role, scope: RoleScope)
   case lastAdmin(ActorID)
   case unknownTimeZone(String)
+  case unknownActivity(ActivityID)
+  /// Party check-ins and activities are for party members.
+  case notAPartyMember(MemberID)
+  case activityNotPending(activity: ActivityID, status: String, action: String)
+  /// The same member already checked in to this branch on this date.
+  case alreadyCheckedIn(member: MemberID, branch: BranchID, date: LocalDate)
   /// A ledger opens once, with its first line.
   case ledgerAlreadyOpened
   case nothingToChange(MemberID)

@@ -196,6 +196,42 @@ public enum Rules {
       guard !redemption.isCancelled else { throw .redemptionAlreadyCancelled(id) }
       try check.mayHandOut(redemption.account, action: "cancel redemptions")
       try check.text(reason, field: "reason", required: true)
+    case .partyReported(let checkIn):
+      try check.branchExists(checkIn.branch)
+      _ = try check.partyMember(checkIn.member, on: checkIn.date)
+      guard actor.asMember != checkIn.member else { throw .ownService(member: checkIn.member, actor: actor) }
+      try check.partyRecorder(for: checkIn.member, branch: checkIn.branch, action: "record party check-ins")
+      try check.name(checkIn.workplace, field: "workplace")
+      try check.notFuture(checkIn.date, field: "date")
+      let earlier = state.checkIns[checkIn.member] ?? []
+      if earlier.contains(where: { $0.checkIn.branch == checkIn.branch && $0.checkIn.date == checkIn.date }) {
+        throw .alreadyCheckedIn(member: checkIn.member, branch: checkIn.branch, date: checkIn.date)
+      }
+    case .partyActivityRecorded(let activity):
+      let member = try check.partyMember(activity.member, on: activity.date)
+      guard actor.asMember != activity.member else { throw .ownService(member: activity.member, actor: actor) }
+      try check.partyRecorder(
+        for: activity.member, branch: member.registration.branch, action: "record party activities")
+      try check.notFuture(activity.date, field: "date")
+      if let note = activity.note { try check.text(note, field: "note", required: false) }
+    case .partyActivityConfirmed(let id), .partyActivityRejected(let id, _):
+      guard let activity = state.activities[id] else { throw .unknownActivity(id) }
+      let action = if case .partyActivityConfirmed = event { "confirm" } else { "reject" }
+      guard activity.status == .pending else {
+        throw .activityNotPending(activity: id, status: activity.status.rawValue, action: action)
+      }
+      guard actor != activity.recordedBy else {
+        throw .confirmOwnRecording(record: RecordID(id.rawValue), actor: actor)
+      }
+      guard actor.asMember != activity.activity.member else {
+        throw .ownService(member: activity.activity.member, actor: actor)
+      }
+      guard check.secretaryCovers(activity.activity.member) else {
+        throw .notAuthorised(
+          actor: actor, action: "\(action) party activities of \(activity.activity.member)",
+          needs: "secretary of the member's branch")
+      }
+      if case .partyActivityRejected(_, let reason) = event { try check.text(reason, field: "reason", required: true) }
     }
   }
 }
@@ -334,6 +370,25 @@ private struct Checker {
         throw .replacesUnreversedRecord(replaced)
       }
     }
+  }
+
+  /// An active party member, on a date after joining.
+  func partyMember(_ id: MemberID, on date: LocalDate) throws(Rejection) -> MemberState {
+    let member = try activeMember(id, on: date)
+    guard member.registration.isPartyMember else { throw .notAPartyMember(id) }
+    return member
+  }
+
+  /// Party records are kept by the secretary of the branch, or by a coordinator whose scope covers the
+  /// member.
+  func partyRecorder(for member: MemberID, branch: BranchID?, action: String) throws(Rejection) {
+    let isSecretary = state.holds(actor, .secretary) { scope in
+      scope == .all || (branch.map { scope == .branch($0) } ?? false)
+    }
+    if isSecretary { return }
+    if let memberState = state.members[member], coordinatorCoversMember(memberState) { return }
+    throw .notAuthorised(
+      actor: actor, action: action, needs: "secretary of the branch, or a coordinator for the member's team")
   }
 
   func member(_ id: MemberID) throws(Rejection) -> MemberState {

@@ -17,6 +17,15 @@ enum CommandTable {
     name: "as-of-seq", valueName: "seq", help: "Show the ledger as it stood after this seq.")
 
   static let writing = [log, actor, id]
+  static let reportOptions = [
+    option("from", "date", "First service date counted."), option("to", "date", "Last service date counted."),
+    asOf, asOfSeq,
+    OptionSpec(
+      name: "log", valueName: "path",
+      help: "A log to read; give it several times to add up communities (default: $TIMEBANK_LOG).",
+      isRepeatable: true),
+    format,
+  ]
   static let viewing = [log, format]
 
   static func flag(_ name: String, _ help: String) -> OptionSpec {
@@ -238,6 +247,56 @@ enum CommandTable {
             name: "cancel", summary: "Cancel a redemption: points back to the account, item back in stock.",
             positionals: [argument("redemption", "The redemption's id.")],
             options: [option("reason", "text", "Why.", required: true)] + writing)
+        ]),
+      CommandSpec(
+        name: "party", summary: "Party members: check-ins (双报到), activities, and the 党员手册.",
+        subcommands: [
+          CommandSpec(
+            name: "report", summary: "Record a party member's check-in to the community (在职党员回社区报到).",
+            positionals: [argument("member", "The party member.")],
+            options: [
+              option("branch", "branch", "The community branch they report to.", required: true),
+              option("workplace", "org", "Their workplace party organisation.", required: true),
+              option("date", "date", "The date of the check-in (default: today)."),
+            ] + writing),
+          CommandSpec(
+            name: "activity", summary: "Record a party activity (secretary, or a coordinator for the member).",
+            discussion: "Kinds: dues 交纳党费, donation 奉献爱心, meeting 组织生活, wish 认领微心愿, study 学习.",
+            positionals: [argument("member", "The party member.")],
+            options: [
+              option("kind", "kind", "dues, donation, meeting, wish or study.", required: true),
+              option("date", "date", "The date (default: today)."), option("note", "text", "A note."),
+            ] + writing),
+          CommandSpec(
+            name: "confirm", summary: "Confirm an activity (the secretary of the member's branch, not its recorder).",
+            positionals: [argument("activity", "The activity's id.")], options: writing),
+          CommandSpec(
+            name: "reject", summary: "Reject an activity.", positionals: [argument("activity", "The activity's id.")],
+            options: [option("reason", "text", "Why.", required: true)] + writing),
+          CommandSpec(
+            name: "show", summary: "One member's 党员手册: every record and activity, with the year's totals.",
+            positionals: [argument("member", "The member.")], options: [asOf, asOfSeq] + viewing),
+        ]),
+      CommandSpec(
+        name: "report", summary: "Reports for the office and the street office: teams, party, community.",
+        subcommands: [
+          CommandSpec(
+            name: "teams", summary: "Per team: members, active members, records, hours, points, people served.",
+            discussion: "Also hours by category and by month, and the top volunteers. Sorted by hours.",
+            options: reportOptions),
+          CommandSpec(
+            name: "party", summary: "Per party member and per branch: check-ins, service, activities, target.",
+            discussion: """
+              With --workplace and --quarter: the quarterly service card for a workplace party organisation.
+              """,
+            options: [
+              option("year", "year", "The year for the annual hours target (default: the window's, or the latest)."),
+              option("workplace", "org", "Quarterly card: the workplace party organisation."),
+              option("quarter", "quarter", "Quarterly card: the quarter, e.g. 2025Q3."),
+            ] + reportOptions),
+          CommandSpec(
+            name: "community", summary: "Community totals: volunteers, people served, hours, teams, cards, points.",
+            options: reportOptions),
         ]),
       CommandSpec(
         name: "balance", summary: "Points balance, pending points, confirmed hours and star level.",

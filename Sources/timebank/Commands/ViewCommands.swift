@@ -5,11 +5,16 @@ extension Context {
   /// Reads and verifies the log without a lock; a torn tail is reported and ignored.
   mutating func readLog() throws(Failure) -> LogContents {
     try validateViewOptions()
+    return try readLog(at: logPath)
+  }
+
+  /// Reads and verifies one log; a torn tail is reported and ignored.
+  mutating func readLog(at path: String) throws(Failure) -> LogContents {
     do {
-      let contents = try LogFile.openForReading(logPath).readVerified()
+      let contents = try LogFile.openForReading(path).readVerified()
       if let tail = contents.tornTail {
         warn(
-          "\(logPath):\(tail.line): ignoring a torn last line (\(tail.length) bytes, a crash mid-write?); "
+          "\(path):\(tail.line): ignoring a torn last line (\(tail.length) bytes, a crash mid-write?); "
             + "run 'timebank repair'")
       }
       return contents
@@ -22,7 +27,10 @@ extension Context {
   func validateViewOptions() throws(Failure) {
     _ = try format()
     for option in ["as-of", "from", "to"] { _ = try date(option) }
-    for option in ["as-of-seq", "tail"] { _ = try integer(option) }
+    for option in ["as-of-seq", "tail", "year"] { _ = try integer(option) }
+    if let from = try date("from"), let to = try date("to"), from > to {
+      throw usage("to", to.description, "is before --from \(from)")
+    }
   }
 
   /// The state as of `--as-of` / `--as-of-seq` when the command has them.

@@ -301,6 +301,38 @@ enum WriteCommands {
     }
   }
 
+  static func reportToCommunity(_ context: inout Context) throws(Failure) {
+    let member = MemberID(context.positional(0))
+    let branch = BranchID(context.parsed.value("branch") ?? "")
+    let workplace = context.parsed.value("workplace") ?? ""
+    let date = try context.date("date")
+    try context.write { _, today in
+      .partyReported(PartyCheckIn(member: member, branch: branch, workplace: workplace, date: date ?? today))
+    }
+  }
+
+  static func recordActivity(_ context: inout Context) throws(Failure) {
+    let member = MemberID(context.positional(0))
+    let kindText = context.parsed.value("kind") ?? ""
+    guard let kind = PartyActivityKind(rawValue: kindText) else {
+      throw context.usage("kind", kindText, "expected dues, donation, meeting, wish or study")
+    }
+    let date = try context.date("date")
+    let note = context.parsed.value("note")
+    try context.write { _, today in
+      .partyActivityRecorded(PartyActivity(member: member, kind: kind, date: date ?? today, note: note))
+    }
+  }
+
+  static func decideActivity(_ context: inout Context, confirming: Bool) throws(Failure) {
+    let activity = ActivityID(context.positional(0))
+    let reason = context.parsed.value("reason") ?? ""
+    try context.write { _, _ in
+      confirming
+        ? .partyActivityConfirmed(activity: activity) : .partyActivityRejected(activity: activity, reason: reason)
+    }
+  }
+
   static func cancelRedemption(_ context: inout Context) throws(Failure) {
     let redemption = RedemptionID(context.positional(0))
     let reason = context.parsed.value("reason") ?? ""

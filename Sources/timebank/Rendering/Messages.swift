@@ -126,6 +126,9 @@ enum Messages {
     case .computedValueMismatch: "computed points"
     case .invalidField, .unknownTimeZone, .nothingToChange: "valid input"
     case .ledgerAlreadyOpened: "one opening"
+    case .unknownActivity: "must exist"
+    case .notAPartyMember: "party members only"
+    case .activityNotPending, .alreadyCheckedIn: "record states"
     case .roleAlreadyHeld, .roleNotHeld, .roleScopeInvalid, .lastAdmin: "roles"
     case .idReused: "idempotency"
     }
@@ -188,6 +191,10 @@ enum Messages {
     case .roleScopeInvalid(let role, let scope): "the role \(role) cannot have the scope \(scope)"
     case .lastAdmin(let actor): "'\(actor)' is the last admin; grant admin to someone else first"
     case .unknownTimeZone(let zone): "unknown time zone '\(zone)'"
+    case .unknownActivity(let id): "no party activity '\(id)'"
+    case .notAPartyMember(let member): "\(member) is not a party member"
+    case .activityNotPending(let activity, let status, let action): "cannot \(action) \(activity): it is \(status)"
+    case .alreadyCheckedIn(let member, let branch, let date): "\(member) already checked in to \(branch) on \(date)"
     case .ledgerAlreadyOpened: "this ledger is already open; ledger.opened is only ever its first line"
     case .nothingToChange(let member):
       "nothing to change for \(member): give --name, --party, --not-party or --branch"

@@ -1,0 +1,55 @@
+/// The window of service dates a report counts: `--from` and `--to`, both inclusive, either open.
+public struct ReportWindow: Equatable, Sendable {
+  public var from: LocalDate?
+  public var to: LocalDate?
+
+  public init(from: LocalDate? = nil, to: LocalDate? = nil) {
+    self.from = from
+    self.to = to
+  }
+
+  /// The window of one quarter, e.g. `2025Q3` is 2025-07-01...2025-09-30; nil for anything else.
+  public init?(quarter text: String) {
+    let parts = text.uppercased().split(separator: "Q")
+    guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let quarter = Int(parts[1]),
+      (1...4).contains(quarter), let from = LocalDate(year: year, month: quarter * 3 - 2, day: 1),
+      let to = LocalDate(year: year, month: quarter * 3, day: LocalDate.daysIn(month: quarter * 3, year: year))
+    else { return nil }
+    self.init(from: from, to: to)
+  }
+
+  public func contains(_ date: LocalDate) -> Bool {
+    if let from, date < from { return false }
+    if let to, date > to { return false }
+    return true
+  }
+}
+
+/// Ratios printed as percentages with one decimal, rounded half away from zero, in integers.
+public enum Percent {
+  /// `part / whole` as `12.5%`; `-` when `whole` is zero.
+  public static func text(_ part: Int, of whole: Int) -> String {
+    guard whole > 0 else { return "-" }
+    let permille = FixedPoint.divideRoundingHalfAwayFromZero(Int64(part) * 1000, by: Int64(whole))
+    return FixedPoint.format(permille, decimals: 1) + "%"
+  }
+}
+
+/// One community's state, named, as the reports take it (a street office passes several).
+public struct CommunityLedger: Sendable {
+  public var name: String
+  public var state: LedgerState
+
+  public init(name: String, state: LedgerState) {
+    self.name = name
+    self.state = state
+  }
+
+  /// Confirmed service records of this community whose date is in `window`.
+  public func confirmedRecords(in window: ReportWindow) -> [(id: RecordID, record: RecordState, points: Points)] {
+    state.records.compactMap { id, record in
+      guard case .confirmed(let points) = record.status, window.contains(record.entry.date) else { return nil }
+      return (id, record, points)
+    }.sorted { $0.record.seq < $1.record.seq }
+  }
+}

@@ -1,0 +1,114 @@
+/// Per team (志愿服务队 and 自组织 alike): members, activity and confirmed service in a window.
+public struct TeamStatistics: Equatable, Sendable {
+  /// One volunteer among a team's top volunteers by hours.
+  public struct Volunteer: Equatable, Sendable {
+    public var member: MemberID
+    public var name: String
+    public var minutes: Minutes
+  }
+
+  public struct Row: Equatable, Sendable {
+    public var community: String
+    /// Nil for the row of service recorded without a team, and for the totals row.
+    public var team: TeamID?
+    public var name: String
+    public var kind: TeamKind?
+    /// Members in the team now (as of the report's point in time).
+    public var membersNow: Int
+    /// Distinct members with confirmed service in the window.
+    public var activeMembers: Int
+    public var records: Int
+    public var minutes: Minutes
+    public var points: Points
+    public var peopleServed: Int
+    /// Hours by category, most first (ties by name).
+    public var byCategory: [(category: String, minutes: Minutes)]
+    /// Hours by month `YYYY-MM`, in order.
+    public var byMonth: [(month: String, minutes: Minutes)]
+    /// The five volunteers with the most hours (ties by id).
+    public var top: [Volunteer]
+
+    public static func == (lhs: Row, rhs: Row) -> Bool {
+      lhs.community == rhs.community && lhs.team == rhs.team && lhs.name == rhs.name && lhs.kind == rhs.kind
+        && lhs.membersNow == rhs.membersNow && lhs.activeMembers == rhs.activeMembers
+        && lhs.records == rhs.records && lhs.minutes == rhs.minutes && lhs.points == rhs.points
+        && lhs.peopleServed == rhs.peopleServed
+        && lhs.byCategory.map(\.category) == rhs.byCategory.map(\.category)
+        && lhs.byCategory.map(\.minutes) == rhs.byCategory.map(\.minutes)
+        && lhs.byMonth.map(\.month) == rhs.byMonth.map(\.month) && lhs.byMonth.map(\.minutes) == rhs.byMonth.map(\.minutes)
+        && lhs.top == rhs.top
+    }
+  }
+
+  public static let topCount = 5
+
+  /// Teams sorted by hours (most first), then community and team id.
+  public var rows: [Row]
+  public var totals: Row
+
+  /// Builds the statistics of every team of every community, counting confirmed service in `window`.
+  /// - Complexity: O(r log r + m) for r records and m memberships.
+  public init(_ communities: [CommunityLedger], window: ReportWindow) {
+    var rows: [Row] = []
+    var all = Accumulator()
+    var everyMember: Set<String> = []
+    for community in communities {
+      var byTeam: [TeamID?: Accumulator] = [:]
+      for (_, record, points) in community.confirmedRecords(in: window) {
+        let name = community.state.members[record.entry.member]?.name ?? record.entry.member.rawValue
+        byTeam[record.entry.team, default: Accumulator()].add(record.entry, points: points, name: name, key: community.name)
+        all.add(record.entry, points: points, name: name, key: community.name)
+      }
+      for (id, team) in community.state.teams {
+        everyMember.formUnion(team.members.map { community.name + "\u{1F}" + $0.rawValue })
+        let accumulator = byTeam[id] ?? Accumulator()
+        rows.append(accumulator.row(community: community.name, team: id, name: team.name, kind: team.kind, membersNow: team.members.count))
+      }
+      if let loose = byTeam[nil] {
+        rows.append(loose.row(community: community.name, team: nil, name: "(no team)", kind: nil, membersNow: 0))
+      }
+    }
+    self.rows = rows.sorted {
+      ($1.minutes.value, $0.community, $0.team?.rawValue ?? "\u{10FFFF}") < ($0.minutes.value, $1.community, $1.team?.rawValue ?? "\u{10FFFF}")
+    }
+    totals = all.row(community: "", team: nil, name: "total", kind: nil, membersNow: everyMember.count)
+  }
+
+  /// Sums of one group of records.
+  struct Accumulator {
+    var members: Set<String> = []
+    var names: [String: (MemberID, String)] = [:]
+    var records = 0
+    var minutes = Minutes.zero
+    var points = Points.zero
+    var served = 0
+    var byCategory: [String: Minutes] = [:]
+    var byMonth: [String: Minutes] = [:]
+    var byMember: [String: Minutes] = [:]
+
+    mutating func add(_ entry: ServiceEntry, points: Points, name: String, key: String) {
+      let member = key + "\u{1F}" + entry.member.rawValue
+      members.insert(member)
+      names[member] = (entry.member, name)
+      records += 1
+      minutes += entry.minutes
+      self.points += points
+      served += entry.peopleServed
+      byCategory[entry.category, default: .zero] += entry.minutes
+      byMonth[entry.date.monthText, default: .zero] += entry.minutes
+      byMember[member, default: .zero] += entry.minutes
+    }
+
+    func row(community: String, team: TeamID?, name: String, kind: TeamKind?, membersNow: Int) -> Row {
+      let top = byMember.sorted { ($1.value.value, $0.key) < ($0.value.value, $1.key) }.prefix(TeamStatistics.topCount)
+      return Row(
+        community: community, team: team, name: name, kind: kind, membersNow: membersNow, activeMembers: members.count,
+        records: records, minutes: minutes, points: points, peopleServed: served,
+        byCategory: byCategory.sorted { ($1.value.value, $0.key) < ($0.value.value, $1.key) }.map { ($0.key, $0.value) },
+        byMonth: byMonth.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+        top: top.compactMap { key, minutes in
+          names[key].map { Volunteer(member: $0.0, name: $0.1, minutes: minutes) }
+        })
+    }
+  }
+}
