@@ -426,8 +426,9 @@ private struct RandomCommands {
     switch roll {
     case 100..<103:
       let date = LocalDate(daysSinceEpoch: today.daysSinceEpoch + number(-60...1))
+      let party = state.members.filter { $0.value.registration.isPartyMember && $0.value.isActive }.keys.sorted()
       let checkIn = PartyCheckIn(
-        member: member(state), branch: chance(10) ? BranchID("ghost") : pick([C.b1, C.b2], or: C.b1),
+        member: chance(80) ? pick(party, or: member(state)) : member(state), branch: chance(10) ? BranchID("ghost") : pick([C.b1, C.b2], or: C.b1),
         workplace: pick(["区税务局机关党委", "市第一医院党委", ""], or: "区税务局机关党委"), date: date)
       return (.partyReported(checkIn), chance(70) ? pick(Self.secretaries + Self.staff, or: C.secretary) : anyActor(state))
     case 103..<107:
@@ -435,13 +436,19 @@ private struct RandomCommands {
       let kind = pick(PartyActivityKind.allCases, or: .meeting)
       // Mostly the all-teams coordinator, so the branch secretary is free to decide on it (four eyes).
       let recorder = chance(70) ? C.coordinator : anyActor(state)
-      return (.partyActivityRecorded(PartyActivity(member: member(state), kind: kind, date: date)), recorder)
+      // Mostly party members of the two branches that have a secretary.
+      let party = state.members.filter {
+        $0.value.registration.isPartyMember && $0.value.isActive
+          && [C.b1, C.b2].contains($0.value.registration.branch ?? BranchID("none"))
+      }.keys.sorted()
+      let who = chance(80) ? pick(party, or: member(state)) : member(state)
+      return (.partyActivityRecorded(PartyActivity(member: who, kind: kind, date: date)), recorder)
     case 107..<110:
       // Mostly a pending activity its branch secretary may decide on (a party member of b1 or b2, not
       // recorded by that secretary), decided by that secretary; sometimes anything, by anyone.
       func secretary(of id: ActivityID) -> ActorID? {
         guard let activity = state.activities[id], let member = state.members[activity.activity.member],
-          member.registration.isPartyMember, let branch = member.registration.branch
+          member.registration.isPartyMember, let branch = member.registration.branch, [C.b1, C.b2].contains(branch)
         else { return nil }
         let secretary = branch == C.b2 ? C.otherSecretary : C.secretary
         return activity.recordedBy == secretary ? nil : secretary
@@ -618,7 +625,7 @@ private struct RandomCommands {
       return (.roleGranted(actor: grantee, role: role, scope: scope), C.admin)
     case 96..<98:
       // Leave the admin and the two coordinators for all alone, so the community keeps working.
-      let protected = Self.allTeams + [C.admin]
+      let protected = Self.allTeams + [C.admin] + Self.secretaries
       let grants = state.roles.filter { !protected.contains($0.key) }.sorted { $0.key < $1.key }
         .flatMap { holder in holder.value.map { (holder.key, $0) } }
         .sorted {
