@@ -15,12 +15,10 @@ public struct DemoCommunity {
   public static let secretary = ActorID("wang")
 
   private var random = SeededGenerator(seed: 20_250_301)
-  private let ledger: Ledger
-  private var pending: [(actor: ActorID, at: Timestamp, command: Command)] = []
+  private var script: LedgerScript
   private var members: [MemberID] = []
   private var partyMembers: [MemberID] = []
   private var teamOf: [MemberID: TeamID] = [:]
-  private var minutesOn: [String: Int] = [:]
   private var recordCount = 0
 
   /// Writes the demo ledger to a new file at `path` (never over an existing file).
@@ -40,34 +38,19 @@ public struct DemoCommunity {
     return ledger
   }
 
-  private init(ledger: Ledger) { self.ledger = ledger }
+  private init(ledger: Ledger) { script = LedgerScript(ledger: ledger) }
+
+  private var ledger: Ledger { script.ledger }
 
   static func time(_ year: Int, _ month: Int, _ day: Int, _ hour: Int) -> Timestamp {
-    let date = LocalDate(year: year, month: month, day: day) ?? LocalDate(daysSinceEpoch: 0)
-    let seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour - 8) * 3600
-    return Timestamp(secondsSinceEpoch: seconds, offsetSeconds: 8 * 3600)
+    LedgerScript.time(year, month, day, hour)
   }
 
   private mutating func add(_ actor: ActorID, _ at: Timestamp, _ id: String, _ event: Event) {
-    pending.append((actor, at, Command(id: id, event: event)))
+    script.add(actor, at, id, event)
   }
 
-  /// Writes queued commands, one batch per run of the same actor and time.
-  private mutating func flush() throws(LedgerError) {
-    var start = 0
-    while start < pending.count {
-      var end = start + 1
-      while end < pending.count && pending[end].actor == pending[start].actor
-        && pending[end].at == pending[start].at
-      {
-        end += 1
-      }
-      _ = try ledger.execute(
-        pending[start..<end].map(\.command), actor: pending[start].actor, at: pending[start].at)
-      start = end
-    }
-    pending.removeAll()
-  }
+  private mutating func flush() throws(LedgerError) { try script.flush() }
 
   private mutating func run() throws(LedgerError) {
     let setup = DemoCommunity.time(2025, 3, 1, 10)

@@ -345,8 +345,9 @@ enum CommandTable {
         name: "demo", summary: "Build a sample community ledger and show its balances and audit.",
         options: [
           option(
-            "out", "path", "Where to write the ledger (default: a new temporary directory). Never overwrites."
-          )
+            "out", "path", "Where to write the ledger (default: a new temporary directory). Never overwrites."),
+          option(
+            "preset", "preset", "sample (default: 40 volunteers, four months) or article (the articles' year)."),
         ] + [format]),
     ])
 }

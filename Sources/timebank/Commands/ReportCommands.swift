@@ -129,7 +129,31 @@ enum ReportCommands {
     let communities = try context.readCommunities()
     let window = try context.window()
     let summary = CommunitySummary(communities, window: window)
-    let figures: [(String, String, String, Bool)] = [
+    let figures = communityFigures(summary)
+    let table = figuresTable(figures)
+    let csv = Report(
+      columns: [.init("figure", "figure"), .init("value", "value")], rows: figures.map { [$0.0, $0.2] })
+    let json = OutputJSON.object(
+      context.windowJSON(communities, window) + figures.map { ($0.0, $0.3 ? .number($0.2) : .string($0.2)) })
+    let format = try context.format()
+    switch format {
+    case .table:
+      let document = Document(
+        heading: context.heading("community summary", communities, window), sections: [("figures", table)], json: json)
+      context.output += document.render(.table)
+    case .csv: context.output += csv.render(.csv)
+    case .json: context.output += json.render()
+    }
+  }
+
+  /// The table of community figures: label and value.
+  static func figuresTable(_ figures: [(String, String, String, Bool)]) -> Report {
+    Report(columns: [.init("figure", "FIGURE"), .init("value", "VALUE", numeric: true)], rows: figures.map { [$0.1, $0.2] })
+  }
+
+  /// Each figure: its JSON/CSV key, its label, its value, and whether the value is a number.
+  static func communityFigures(_ summary: CommunitySummary) -> [(String, String, String, Bool)] {
+    [
       ("registeredVolunteers", "registered volunteers", String(summary.registeredVolunteers), true),
       ("partyMemberVolunteers", "party-member volunteers", String(summary.partyMemberVolunteers), true),
       ("partyMemberShare", "party-member share of volunteers",
@@ -147,22 +171,6 @@ enum ReportCommands {
       ("pointsOutstanding", "points outstanding", summary.pointsOutstanding.description, true),
       ("pendingRecords", "records pending confirmation", String(summary.pendingRecords), true),
     ]
-    let table = Report(
-      columns: [.init("figure", "FIGURE"), .init("value", "VALUE", numeric: true)],
-      rows: figures.map { [$0.1, $0.2] })
-    let csv = Report(
-      columns: [.init("figure", "figure"), .init("value", "value")], rows: figures.map { [$0.0, $0.2] })
-    let json = OutputJSON.object(
-      context.windowJSON(communities, window) + figures.map { ($0.0, $0.3 ? .number($0.2) : .string($0.2)) })
-    let format = try context.format()
-    switch format {
-    case .table:
-      let document = Document(
-        heading: context.heading("community summary", communities, window), sections: [("figures", table)], json: json)
-      context.output += document.render(.table)
-    case .csv: context.output += csv.render(.csv)
-    case .json: context.output += json.render()
-    }
   }
 
   // MARK: Party

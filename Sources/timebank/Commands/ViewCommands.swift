@@ -438,20 +438,29 @@ enum ViewCommands {
       }
       path = directory + "/timebank.jsonl"
     }
+    let preset = context.parsed.value("preset") ?? "sample"
+    guard preset == "sample" || preset == "article" else {
+      throw context.usage("preset", preset, "expected sample or article")
+    }
+    let format = try context.format()
     let ledger: Ledger
     do {
-      ledger = try DemoCommunity.build(at: path)
+      ledger = preset == "article" ? try ArticleCommunity.build(at: path).ledger : try DemoCommunity.build(at: path)
     } catch {
       throw Failure(error)
     }
-    let format = try context.format()
     let state = ledger.state
     if format == .table {
       context.print("demo ledger of \(state.community) written to \(path) (\(state.lastSeq) events)")
       context.print("")
-      context.print("balances:")
+      context.print(preset == "article" ? "community summary:" : "balances:")
     }
-    try context.show(balanceReport(state))
+    if preset == "article" {
+      let summary = CommunitySummary([CommunityLedger(name: state.community, state: state)], window: ReportWindow())
+      try context.show(ReportCommands.figuresTable(ReportCommands.communityFigures(summary)))
+    } else {
+      try context.show(balanceReport(state))
+    }
     let bytes: [UInt8]
     do {
       bytes = try LogFile.openForReading(path).readAll()
@@ -464,7 +473,8 @@ enum ViewCommands {
       context.print("audit:")
       try context.show(auditReport(audit, path: path))
       context.print("")
-      context.print("try: timebank balance m01 --log \(path)")
+      context.print("try: timebank balance \(state.members.keys.sorted().first?.rawValue ?? "m01") --log \(path)")
+      context.print("     timebank report teams --log \(path)")
       context.print("     timebank audit --log \(path)")
     }
     if audit.failure != nil { throw .auditFailed }
