@@ -83,6 +83,8 @@ public struct CheckInState: Equatable, Sendable {
   public var checkIn: PartyCheckIn
   public var recordedBy: ActorID
   public var seq: Int
+  /// The id of its `party.reported` line.
+  public var id = ""
 }
 
 /// A reward in the catalogue and its stock now.
@@ -265,6 +267,9 @@ public struct LedgerState: Equatable, Sendable {
       if let branch = change.branch { members[change.member]?.registration.branch = branch }
     case .memberLeft(let member, let date):
       members[member]?.left = date
+      // Someone who left the community is no longer in its teams.
+      for team in members[member]?.teams ?? [] { teams[team]?.members.remove(member) }
+      members[member]?.teams = []
     case .teamCreated(let team, let name, let kind):
       teams[team] = TeamState(name: name, kind: kind)
     case .teamJoined(let team, let member, _):
@@ -316,7 +321,7 @@ public struct LedgerState: Equatable, Sendable {
       }
     case .partyReported(let checkIn):
       checkIns[checkIn.member, default: []].append(
-        CheckInState(checkIn: checkIn, recordedBy: record.actor, seq: record.seq))
+        CheckInState(checkIn: checkIn, recordedBy: record.actor, seq: record.seq, id: record.id))
     case .partyActivityRecorded(let activity):
       activities[ActivityID(record.id)] = ActivityState(
         activity: activity, recordedBy: record.actor, seq: record.seq)

@@ -275,10 +275,10 @@ private struct Checker {
 
   /// Secretary of the branch of a party member.
   func secretaryCovers(_ member: MemberID) -> Bool {
-    guard let registration = state.members[member]?.registration, registration.isPartyMember,
-      let branch = registration.branch
-    else { return false }
-    return state.holds(actor, .secretary) { $0 == .branch(branch) || $0 == .all }
+    guard let registration = state.members[member]?.registration, registration.isPartyMember else { return false }
+    return state.holds(actor, .secretary) { scope in
+      scope == .all || registration.branch.map { scope == .branch($0) } == true
+    }
   }
 
   func mayConfirm(_ record: RecordState) throws(Rejection) {
@@ -335,7 +335,8 @@ private struct Checker {
       let scope = entry.team.map { "team:\($0)" } ?? "one of the member's teams"
       throw .notAuthorised(actor: actor, action: "record service", needs: "coordinator for \(scope)")
     }
-    if let team = entry.team, !member.teams.contains(team) {
+    // Someone who left is in no team any more; their service before leaving may still be recorded.
+    if let team = entry.team, member.left == nil, !member.teams.contains(team) {
       throw .notInTeam(member: entry.member, team: team)
     }
     try notFuture(entry.date, field: "date")

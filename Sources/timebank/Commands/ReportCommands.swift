@@ -16,8 +16,12 @@ extension Context {
     var communities: [CommunityLedger] = []
     for path in logPaths {
       let contents = try readLog(at: path)
-      let state = LedgerState(replaying: Replay.prefix(contents.records, asOf: asOf, asOfSeq: asOfSeq))
-      communities.append(CommunityLedger(name: state.community.isEmpty ? path : state.community, state: state))
+      let records = Replay.prefix(contents.records, asOf: asOf, asOfSeq: asOfSeq)
+      let state = LedgerState(replaying: records)
+      communities.append(
+        CommunityLedger(
+          name: state.community.isEmpty ? path : state.community, state: state,
+          lastEventDate: records.last.map { state.localDate(of: $0.at) }))
     }
     return communities
   }
@@ -182,10 +186,12 @@ enum ReportCommands {
     }
     let communities = try context.readCommunities()
     let window = try context.window()
-    // The target year: --year, else the window's last year, else the year of the latest service.
+    // The target year: --year, else the window's last year, else the year of the latest service, else
+    // of the latest event, else this year.
+    let thisYear = try context.now().localDate.year
     let year =
       try context.integer("year") ?? window.to?.year ?? communities.compactMap(lastDate).max()?.year
-      ?? window.from?.year ?? 1970
+      ?? communities.compactMap(\.lastEventDate).max()?.year ?? window.from?.year ?? thisYear
     let report = PartyParticipation(communities, window: window, year: year)
     let several = communities.count > 1
     let prefix: [Report.Column] = several ? [.init("community", "COMMUNITY")] : []
@@ -271,6 +277,9 @@ enum ReportCommands {
     guard let window = ReportWindow(quarter: quarterText) else {
       throw context.usage("quarter", quarterText, "expected a quarter such as 2025Q3")
     }
+    for option in ["from", "to"] where context.parsed.value(option) != nil {
+      throw context.usage(option, context.parsed.value(option) ?? "", "cannot be combined with --quarter")
+    }
     let communities = try context.readCommunities()
     let card = QuarterlyServiceCard(communities, workplace: workplace, window: window)
     let several = communities.count > 1
@@ -355,7 +364,7 @@ enum ReportCommands {
       columns: [
         .init("date", "DATE"), .init("seq", "SEQ", numeric: true), .init("id", "ID"), .init("kind", "KIND"),
         .init("what", "WHAT"), .init("hours", "HOURS", numeric: true), .init("status", "STATUS"),
-        .init("recordedBy", "RECORDED BY"), .init("confirmedBy", "DECIDED BY"), .init("note", "NOTE"),
+        .init("recordedBy", "RECORDED BY"), .init("decidedBy", "DECIDED BY"), .init("note", "NOTE"),
       ],
       rows: handbook.entries.map { entry in
         let (kind, what, time) = describe(entry.kind)

@@ -71,7 +71,9 @@ public struct PartyParticipation: Equatable, Sendable {
         served[activity.activity.member, default: (0, .zero, .zero, [])].months.insert(activity.activity.date.monthText)
       }
       var byBranch: [BranchID?: BranchRow] = [:]
-      for (id, member) in state.members.sorted(by: { $0.key < $1.key }) where member.registration.isPartyMember {
+      // Party members of the community now: those who left are counted in neither members nor branches.
+      for (id, member) in state.members.sorted(by: { $0.key < $1.key })
+      where member.registration.isPartyMember && member.isActive {
         let latest = state.checkIns[id]?.max { $0.checkIn.date < $1.checkIn.date }?.checkIn
         let service = served[id] ?? (0, .zero, .zero, [])
         let row = MemberRow(
@@ -153,7 +155,7 @@ public struct PartyHandbook: Equatable, Sendable {
     for stored in state.checkIns[member] ?? [] {
       entries.append(
         HandbookEntry(
-          date: stored.checkIn.date, seq: stored.seq, id: "", kind: .checkIn, status: "reported",
+          date: stored.checkIn.date, seq: stored.seq, id: stored.id, kind: .checkIn, status: "reported",
           note: "\(stored.checkIn.workplace) → \(stored.checkIn.branch)", recordedBy: stored.recordedBy,
           decidedBy: nil))
     }

@@ -10,8 +10,10 @@ public struct ReportWindow: Equatable, Sendable {
 
   /// The window of one quarter, e.g. `2025Q3` is 2025-07-01...2025-09-30; nil for anything else.
   public init?(quarter text: String) {
-    let parts = text.uppercased().split(separator: "Q")
-    guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let quarter = Int(parts[1]),
+    // Exactly four ASCII digits, `Q` or `q`, and one digit 1 to 4.
+    let bytes = Array(text.utf8)
+    guard bytes.count == 6, bytes[4] == UInt8(ascii: "Q") || bytes[4] == UInt8(ascii: "q"),
+      let year = LocalDate.number(bytes[0..<4]), let quarter = LocalDate.number(bytes[5..<6]),
       (1...4).contains(quarter), let from = LocalDate(year: year, month: quarter * 3 - 2, day: 1),
       let to = LocalDate(year: year, month: quarter * 3, day: LocalDate.daysIn(month: quarter * 3, year: year))
     else { return nil }
@@ -39,10 +41,13 @@ public enum Percent {
 public struct CommunityLedger: Sendable {
   public var name: String
   public var state: LedgerState
+  /// The day of the last event the state includes, in the ledger's time zone (nil for an empty one).
+  public var lastEventDate: LocalDate?
 
-  public init(name: String, state: LedgerState) {
+  public init(name: String, state: LedgerState, lastEventDate: LocalDate? = nil) {
     self.name = name
     self.state = state
+    self.lastEventDate = lastEventDate
   }
 
   /// Confirmed service records of this community whose date is in `window`.

@@ -52,15 +52,17 @@ public struct TeamStatistics: Equatable, Sendable {
     var rows: [Row] = []
     var all = Accumulator()
     var everyMember: Set<String> = []
-    for community in communities {
+    // Members are told apart by their log's position, so two communities of the same name stay two.
+    for (position, community) in communities.enumerated() {
+      let key = "\(position)"
       var byTeam: [TeamID?: Accumulator] = [:]
       for (_, record, points) in community.confirmedRecords(in: window) {
         let name = community.state.members[record.entry.member]?.name ?? record.entry.member.rawValue
-        byTeam[record.entry.team, default: Accumulator()].add(record.entry, points: points, name: name, key: community.name)
-        all.add(record.entry, points: points, name: name, key: community.name)
+        byTeam[record.entry.team, default: Accumulator()].add(record.entry, points: points, name: name, key: key)
+        all.add(record.entry, points: points, name: name, key: key)
       }
       for (id, team) in community.state.teams {
-        everyMember.formUnion(team.members.map { community.name + "\u{1F}" + $0.rawValue })
+        everyMember.formUnion(team.members.map { key + "\u{1F}" + $0.rawValue })
         let accumulator = byTeam[id] ?? Accumulator()
         rows.append(accumulator.row(community: community.name, team: id, name: team.name, kind: team.kind, membersNow: team.members.count))
       }
