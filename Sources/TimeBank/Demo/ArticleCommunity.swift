@@ -219,12 +219,12 @@ public struct ArticleCommunity {
   private mutating func record(
     _ id: String, member: MemberID, date: LocalDate, minutes: Int, served: Int, at: Timestamp, recorder: Int
   ) throws(LedgerError) {
+    recordSerial += 1
     let team = teamOf[member] ?? TeamID("s1")
     let categories = Self.categories[team.rawValue] ?? ["其他"]
-    let category = categories[minutes % categories.count]
+    let category = categories[recordSerial % categories.count]
     // Party members bank one record in four on a workplace's card; the hours stay theirs.
     let number = Int(member.rawValue.dropFirst()) ?? 0
-    recordSerial += 1
     let creditTo: AccountID? =
       branchOf[member] != nil && recordSerial % 4 == 0 ? .card(CardID("p\(number % 12 + 1)")) : nil
     script.add(

@@ -142,6 +142,12 @@ enum ReportCommands {
     let format = try context.format()
     switch format {
     case .table:
+      var table = table
+      if window.from != nil || window.to != nil {
+        table.notes = [
+          "people served, hours and records count service dates in the window; the other figures are as of the report"
+        ]
+      }
       let document = Document(
         heading: context.heading("community summary", communities, window), sections: [("figures", table)], json: json)
       context.output += document.render(.table)
@@ -282,6 +288,15 @@ enum ReportCommands {
     }
     let communities = try context.readCommunities()
     let card = QuarterlyServiceCard(communities, workplace: workplace, window: window)
+    if card.members.isEmpty {
+      var known: Set<String> = []
+      for community in communities {
+        for checkIns in community.state.checkIns.values { known.formUnion(checkIns.map(\.checkIn.workplace)) }
+      }
+      context.warn(
+        "no party member checked in from '\(workplace)'"
+          + (known.isEmpty ? "" : "; workplaces on record: " + known.sorted().joined(separator: ", ")))
+    }
     let several = communities.count > 1
     let prefix: [Report.Column] = several ? [.init("community", "COMMUNITY")] : []
     let members = Report(
@@ -293,7 +308,13 @@ enum ReportCommands {
         (several ? [row.community] : []) + [
           row.member.rawValue, row.name, row.branch.rawValue, row.checkIn.description, String(row.records), hours(row.minutes),
         ] + kinds.map { String(row.activities[$0] ?? 0) }
-      })
+      },
+      footer: [
+        (several ? [""] : []) + [
+          "total", "\(card.members.count) members", "", "", String(card.members.reduce(0) { $0 + $1.records }),
+          hours(card.members.reduce(Minutes.zero) { $0 + $1.minutes }),
+        ] + kinds.map { kind in String(card.members.reduce(0) { $0 + ($1.activities[kind] ?? 0) }) }
+      ], includeFooterInData: true)
     let services = Report(
       columns: prefix + [
         .init("member", "MEMBER"), .init("name", "NAME"), .init("date", "DATE"), .init("category", "CATEGORY"),
