@@ -652,17 +652,29 @@ import Testing
       by: Self.admin)
   }
 
-  @Test func redemptionWhosePriceOverflowsIsRefused() throws {
+  @Test func amountsBeyondTheMaximumAreRefused() throws {
     let c = try C()
     try c.earn(C.m1, minutes: 60, id: "s1")
-    let price = Points(hundredths: Int64.max / 2)
+    // Ten billion points (10^12 hundredths) is the most any price or posting may hold, so that no sum
+    // over a log can overflow; one hundredth more is refused.
+    let tooMuch = Points(hundredths: 1_000_000_000_001)
+    try c.expectRefused(
+      .invalidField(field: "price", problem: "must be at most 10000000000.00 points"),
+      .rewardListed(RewardListing(item: ItemID("gold"), name: "金条", kind: .goods, price: tooMuch, stock: 10)),
+      by: Self.admin)
+    try c.expectRefused(
+      .invalidField(field: "points", problem: "must be at most 10000000000.00 points"),
+      .pointsTransferred(from: .member(C.m1), to: .member(C.m2), points: tooMuch, memo: nil),
+      by: Self.actor(C.m1))
+    // At the maximum price and the largest quantity, price × quantity is 10^18 hundredths: it fits.
     try c.run(
       .rewardListed(
-        RewardListing(item: ItemID("gold"), name: "金条", kind: .goods, price: price, stock: 10)),
+        RewardListing(
+          item: ItemID("gold"), name: "金条", kind: .goods, price: Points(hundredths: 1_000_000_000_000), stock: 10)),
       id: "item-gold", by: Self.admin)
-    // 3 × (Int64.max / 2) does not fit in Int64: refused, never wrapped around.
     try c.expectRefused(
-      .computedValueMismatch(field: "points", stored: "0.00", expected: "overflow"),
+      .insufficientPoints(
+        account: .member(C.m1), balance: Points(hundredths: 100), needed: Points(hundredths: 3_000_000_000_000)),
       Self.redeem(.member(C.m1), ItemID("gold"), quantity: 3), by: Self.actor(C.m1))
   }
 

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -110,7 +111,7 @@ public final class LogFile {
     let bytes = try readAll()
     let contents: LogContents
     do {
-      contents = try LogReader.verify(bytes)
+      contents = try LogReader.verify(bytes, committedLength: LogFile.committedLength(of: path, fileLength: bytes.count))
     } catch {
       throw .corrupt(path: path, error)
     }
@@ -125,6 +126,14 @@ public final class LogFile {
   /// - Parameter expectedLength: the file's length before this append (the verified length).
   public func append(_ bytes: [UInt8], expectedLength: Int) throws(LogError) {
     precondition(isLocked, "append needs the exclusive lock")
+    // A crash can cut one `write` of several pages between pages. For a batch of several lines, first
+    // record (and sync) where it starts and how long it is: until it is wholly written, readers and
+    // writers treat it as a torn tail, and `repair` moves all of it aside: all or nothing.
+    let isBatch = bytes.lazy.filter { $0 == 0x0A }.count > 1
+    if isBatch {
+      try LogFile.writeJournal(for: path, offset: expectedLength, length: bytes.count)
+    }
+    defer { if isBatch { unlink(LogFile.journalPath(for: path)) } }
     var written = 0
     while written < bytes.count {
       let count = bytes.withUnsafeBytes { buffer in
@@ -143,6 +152,31 @@ public final class LogFile {
       rollBack(to: expectedLength)
       throw .io(path: path, operation: "fsync", code: code)
     }
+  }
+
+  /// The batch journal of a log: `<log>.batch`.
+  public static func journalPath(for path: String) -> String { path + ".batch" }
+
+  static func writeJournal(for path: String, offset: Int, length: Int) throws(LogError) {
+    let journal = journalPath(for: path)
+    let descriptor = open(journal, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, creationMode)
+    guard descriptor >= 0 else { throw .io(path: journal, operation: "create", code: errno) }
+    defer { close(descriptor) }
+    let text = Array("\(offset) \(length)\n".utf8)
+    let count = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    guard count == text.count, fsync(descriptor) == 0 else { throw .io(path: journal, operation: "write", code: errno) }
+    try syncDirectory(of: journal)
+  }
+
+  /// Where the committed part of the log ends: the start of a batch its journal says was being written
+  /// and is not wholly in the file (`fileLength` short of its end); nil when there is no such batch.
+  public static func committedLength(of path: String, fileLength: Int) -> Int? {
+    guard let data = FileManager.default.contents(atPath: journalPath(for: path)),
+      let text = String(data: data, encoding: .utf8)
+    else { return nil }
+    let numbers = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
+    guard numbers.count == 2, numbers[0] >= 0, numbers[1] > 0 else { return nil }
+    return numbers[0] + numbers[1] > fileLength && numbers[0] < fileLength ? numbers[0] : nil
   }
 
   /// Cuts the file to `length` bytes and syncs it (used by `repair` and after a failed append).
@@ -178,6 +212,30 @@ public final class LogFile {
     defer { close(descriptor) }
     guard fsync(descriptor) == 0 else {
       throw .io(path: directory, operation: "fsync directory", code: errno)
+    }
+  }
+
+  /// Gives the file at `source` a second name `destination` (never over an existing file) and syncs
+  /// the directory, so the new name is durable.
+  public static func link(_ source: String, to destination: String) throws(LogError) {
+    #if canImport(Glibc)
+      let result = Glibc.link(source, destination)
+    #else
+      let result = Darwin.link(source, destination)
+    #endif
+    guard result == 0 else {
+      if errno == EEXIST { throw .alreadyExists(path: destination) }
+      throw .io(path: destination, operation: "create", code: errno)
+    }
+    try syncDirectory(of: destination)
+  }
+
+  /// Throws unless nothing exists at `path`: `.notARegularFile` for a directory, `.alreadyExists` else.
+  public static func checkAbsent(_ path: String) throws(LogError) {
+    var info = stat()
+    guard stat(path, &info) != 0 else {
+      if (info.st_mode & S_IFMT) == S_IFDIR { throw .notARegularFile(path: path) }
+      throw .alreadyExists(path: path)
     }
   }
 

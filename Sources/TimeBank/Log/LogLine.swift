@@ -1,6 +1,8 @@
 /// What is wrong with one line of the log.
 public enum LineProblem: Error, Equatable, Sendable {
-  /// The bytes are not a JSON object of the log's shape.
+  /// The bytes are not JSON ending in the hash: what a torn write leaves (a torn tail when last).
+  case unreadable(String)
+  /// The line is JSON with a hash, but not of the log's shape: members, kinds or values are wrong.
   case malformed(String)
   /// `hash` is not the SHA-256 of the line's body.
   case hashMismatch(stored: String, computed: String)
@@ -56,16 +58,16 @@ public enum LogLine {
   /// Chain checks (`seq`, `prev`, unique ids) are the reader's; this looks at one line alone.
   /// - Complexity: O(n) in the length of the line.
   public static func decode(_ line: UnsafeBufferPointer<UInt8>) throws(LineProblem) -> EventRecord {
-    guard line.count > suffixLength else { throw .malformed("line too short to hold a hash") }
+    guard line.count > suffixLength else { throw .unreadable("line too short to hold a hash") }
     let bodyEnd = line.count - suffixLength
     for (offset, byte) in hashMarker.enumerated() where line[bodyEnd + offset] != byte {
-      throw .malformed("line does not end with ,\"hash\":\"<64 hex digits>\"}")
+      throw .unreadable("line does not end with ,\"hash\":\"<64 hex digits>\"}")
     }
     let value: JSONValue
     do {
       value = try JSONScanner.parse(line)
     } catch {
-      throw .malformed("\(error.problem) at column \(error.offset + 1)")
+      throw .unreadable("\(error.problem) at column \(error.offset + 1)")
     }
     guard case .object(let object) = value else { throw .malformed("line is not a JSON object") }
     let keys = object.members.map(\.key)

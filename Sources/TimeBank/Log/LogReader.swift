@@ -14,15 +14,30 @@ public struct LogContents: Sendable {
 public enum LogReader {
   /// Verifies `bytes` as a whole log, stopping at the first line that breaks the chain.
   ///
-  /// A final piece without `\n`, or a final line that is not even well-formed JSON, is a torn tail:
+  /// A final piece without `\n`, or a final line that is not even JSON ending in its hash, is a torn tail:
   /// returned, not read. Anything else wrong is corruption.
   /// - Throws: `LogCorruption` for the first bad line.
   /// - Complexity: O(n) in the size of the log.
-  public static func verify(_ bytes: [UInt8]) throws(LogCorruption) -> LogContents {
+  ///
+  /// - Parameter committedLength: where the last committed batch ends, when a batch journal says a
+  ///   later batch was being written (see `LogFile.committedLength`): bytes after it are a torn tail too,
+  ///   even if they hold complete lines, so a batch is never half applied.
+  public static func verify(_ bytes: [UInt8], committedLength: Int? = nil) throws(LogCorruption) -> LogContents {
+    let end = min(committedLength ?? bytes.count, bytes.count)
     let result: Result<LogContents, LogCorruption> = bytes.withUnsafeBufferPointer { buffer in
-      do throws(LogCorruption) { return .success(try verify(buffer)) } catch { return .failure(error) }
+      do throws(LogCorruption) {
+        return .success(try verify(UnsafeBufferPointer(rebasing: buffer[0..<end])))
+      } catch {
+        return .failure(error)
+      }
     }
-    return try result.get()
+    var contents = try result.get()
+    if end < bytes.count {
+      let start = contents.tornTail?.offset ?? end
+      let line = contents.tornTail?.line ?? contents.records.count + 1
+      contents.tornTail = TornTail(line: line, offset: start, length: bytes.count - start)
+    }
+    return contents
   }
 
   /// Verifies a buffer as a whole log; see `verify(_:)`.
@@ -43,7 +58,7 @@ public enum LogReader {
       do {
         record = try LogLine.decode(UnsafeBufferPointer(rebasing: buffer[start..<newline]))
       } catch {
-        if case .malformed = error, newline + 1 == buffer.count {
+        if case .unreadable = error, newline + 1 == buffer.count {
           let tail = TornTail(line: lineNumber, offset: start, length: buffer.count - start)
           return LogContents(records: records, tornTail: tail, validLength: start)
         }

@@ -366,10 +366,17 @@ final class FieldReader {
     return text
   }
 
+  /// The largest magnitude of any integer in an event (minutes, people served, stock, quantity): one
+  /// billion. Anything larger is not a value the rules could have written, and could overflow a fold.
+  static let integerLimit: Int64 = 1_000_000_000
+
   func integer(_ key: String) throws(EventDecodingError) -> Int {
     guard let value = value(key) else { throw failure(key, "is missing") }
     guard case .integer(let number) = value, let result = Int(exactly: number) else {
       throw failure(key, "is not an integer")
+    }
+    guard number.magnitude <= FieldReader.integerLimit.magnitude else {
+      throw failure(key, "is out of range (more than \(FieldReader.integerLimit) in magnitude)")
     }
     return result
   }
@@ -400,6 +407,9 @@ final class FieldReader {
     let text = try string(key)
     guard let points = Points(text), points.description == text else {
       throw failure(key, "is not an amount of points written with two decimals")
+    }
+    guard points.hundredths.magnitude <= Points.maximum.hundredths.magnitude else {
+      throw failure(key, "is out of range (more than \(Points.maximum) points)")
     }
     return points
   }

@@ -7,6 +7,13 @@ public struct Points: Hashable, Comparable, Sendable, CustomStringConvertible {
 
   public static let zero = Points(hundredths: 0)
 
+  /// The largest amount one posting, price or stored value may hold: ten billion points. Bounding every
+  /// amount in the log keeps every sum over even a million events far from `Int64` overflow.
+  public static let maximum = Points(hundredths: 1_000_000_000_000)
+
+  /// The largest rate a policy may set: 100,000 points an hour.
+  public static let maximumRate = Points(hundredths: 10_000_000)
+
   /// Parses `12`, `12.5`, `12.50` or `-3.25`: at most two decimals, no exponent, no thousands separators.
   public init?(_ text: String) {
     guard let value = FixedPoint.parse(text, decimals: 2) else { return nil }

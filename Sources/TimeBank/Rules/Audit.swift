@@ -62,11 +62,14 @@ public struct AuditReport: Equatable, Sendable {
 public enum Audit {
   /// Audits a log's bytes.
   /// - Complexity: O(n) in the size of the log.
-  public static func run(_ bytes: [UInt8], expecting checkpoints: [Checkpoint] = []) -> AuditReport {
+  /// - Parameter committedLength: from the batch journal (`LogFile.committedLength`), if any.
+  public static func run(
+    _ bytes: [UInt8], committedLength: Int? = nil, expecting checkpoints: [Checkpoint] = []
+  ) -> AuditReport {
     var report = AuditReport(events: 0, bytes: bytes.count, headHash: LogLine.genesisHash)
     let contents: LogContents
     do {
-      contents = try LogReader.verify(bytes)
+      contents = try LogReader.verify(bytes, committedLength: committedLength)
     } catch {
       // Replay what came before the bad line, so the report still says how far the log is good.
       let good = (try? LogReader.verify(Array(bytes.prefix(upTo: offsetOfLine(error.line, in: bytes)))))

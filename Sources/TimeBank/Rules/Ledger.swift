@@ -83,23 +83,27 @@ public final class Ledger {
     } catch {
       throw .rejected(error, index: 0)
     }
+    // The first line is written and synced under a temporary name, then linked into place, so a crash
+    // never leaves an empty log where a ledger should be (which would block a second `init`).
+    let temporary = "\(path).creating-\(getpid())"
     let file: LogFile
     do {
-      file = try LogFile.create(path)
+      try LogFile.checkAbsent(path)
+      file = try LogFile.create(temporary)
     } catch {
       throw .log(error)
     }
+    defer { unlink(temporary) }
     let ledger = Ledger(
       path: path, file: file, contents: LogContents(records: [], tornTail: nil, validLength: 0))
     if case .ledgerOpened(_, let zoneName, _) = opening.event, let zone = TimeZone(identifier: zoneName) {
       ledger.state.timeZone = zone  // so the first line's `at` is written at the ledger's own offset
     }
+    _ = try ledger.execute([opening], actor: actor, at: now)
     do {
-      _ = try ledger.execute([opening], actor: actor, at: now)
+      try LogFile.link(temporary, to: path)
     } catch {
-      // The file is new and holds nothing of anyone's: remove it, so a retry can create it again.
-      unlink(path)
-      throw error
+      throw .log(error)
     }
     return ledger
   }

@@ -1,3 +1,4 @@
+import Foundation
 /// What `repair` did with a torn tail.
 public struct RepairResult: Equatable, Sendable {
   /// The side file now holding the torn bytes.
@@ -18,11 +19,14 @@ public enum Repair {
     let bytes = try file.readAll()
     let contents: LogContents
     do {
-      contents = try LogReader.verify(bytes)
+      contents = try LogReader.verify(bytes, committedLength: LogFile.committedLength(of: path, fileLength: bytes.count))
     } catch {
       throw .corrupt(path: path, error)
     }
-    guard let tail = contents.tornTail else { return nil }
+    guard let tail = contents.tornTail else {
+      unlink(LogFile.journalPath(for: path))  // a journal of a batch that was wholly written
+      return nil
+    }
     var sidePath = "\(path).torn-\(tail.offset)"
     var suffix = 2
     while LogFile.exists(sidePath) {
@@ -31,6 +35,7 @@ public enum Repair {
     }
     try LogFile.writeNewFile(sidePath, bytes: Array(bytes[tail.offset...]))
     try file.truncate(to: tail.offset)
+    unlink(LogFile.journalPath(for: path))
     return RepairResult(sideFile: sidePath, tail: tail)
   }
 }

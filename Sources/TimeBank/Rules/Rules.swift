@@ -151,6 +151,7 @@ public enum Rules {
         throw .memberLeft(member: id, left: left)
       }
       guard points > .zero else { throw .nonPositivePoints(field: "points", points) }
+      try check.notTooLarge(points, field: "points")
       try check.maySpend(from, action: "transfer points")
       if let memo { try check.text(memo, field: "memo", required: false) }
       try check.canSpend(from, points)
@@ -162,6 +163,7 @@ public enum Rules {
       }
       try check.name(listing.name, field: "name")
       guard listing.price > .zero else { throw .nonPositivePoints(field: "price", listing.price) }
+      try check.notTooLarge(listing.price, field: "price")
       guard (0...maximumQuantity).contains(listing.stock) else {
         throw .invalidField(field: "stock", problem: "must be between 0 and \(maximumQuantity)")
       }
@@ -472,15 +474,26 @@ private struct Checker {
     }
   }
 
+  func notTooLarge(_ points: Points, field: String) throws(Rejection) {
+    guard points <= Points.maximum else {
+      throw .invalidField(field: field, problem: "must be at most \(Points.maximum) points")
+    }
+  }
+
   func policy(_ policy: Policy) throws(Rejection) {
     guard policy.pointsPerHour >= .zero, policy.categoryRates.values.allSatisfy({ $0 >= .zero }) else {
       throw .invalidField(field: "policy", problem: "rates must not be negative")
     }
+    guard policy.pointsPerHour <= Points.maximumRate, policy.categoryRates.values.allSatisfy({ $0 <= Points.maximumRate })
+    else {
+      throw .invalidField(field: "policy", problem: "rates must be at most \(Points.maximumRate) points an hour")
+    }
+    for category in policy.categoryRates.keys { try name(category, field: "policy.categoryRates") }
     guard (1...1440).contains(policy.dailyCap.value) else {
       throw .invalidField(field: "policy.dailyCapMinutes", problem: "must be between 1 and 1440")
     }
-    guard policy.partyAnnualTarget.value >= 0 else {
-      throw .invalidField(field: "policy.partyAnnualTargetMinutes", problem: "must not be negative")
+    guard (0...366 * 24 * 60).contains(policy.partyAnnualTarget.value) else {
+      throw .invalidField(field: "policy.partyAnnualTargetMinutes", problem: "must be between 0 and a year's minutes")
     }
   }
 }

@@ -354,7 +354,10 @@ enum ViewCommands {
       }
       checkpoints.append(checkpoint)
     }
-    let report = Audit.run(bytes, expecting: checkpoints)
+    guard !bytes.isEmpty else { throw .log(.empty(path: context.logPath)) }
+    let report = Audit.run(
+      bytes, committedLength: LogFile.committedLength(of: context.logPath, fileLength: bytes.count),
+      expecting: checkpoints)
     try context.show(auditReport(report, path: context.logPath))
     if let failure = report.failure {
       throw .other(

@@ -74,6 +74,7 @@ enum Messages {
 
   static func describe(_ problem: LineProblem) -> String {
     switch problem {
+    case .unreadable(let why): "unreadable line: \(why)"
     case .malformed(let why): "malformed line: \(why)"
     case .hashMismatch(let stored, let computed):
       "hash mismatch: the line says \(stored.prefix(16))…, its bytes hash to \(computed.prefix(16))… "
