@@ -6,10 +6,12 @@ let package = Package(
   products: [
     .library(name: "TimeBank", targets: ["TimeBank"]),
     .executable(name: "timebank", targets: ["timebank"]),
+    .executable(name: "timebank-bench", targets: ["timebank-bench"]),
   ],
   targets: [
     .target(name: "TimeBank"),
     .executableTarget(name: "timebank", dependencies: ["TimeBank"]),
+    .executableTarget(name: "timebank-bench", dependencies: ["TimeBank"]),
     .testTarget(name: "TimeBankTests", dependencies: ["TimeBank"]),
     .testTarget(name: "TimeBankCLITests", dependencies: ["timebank", "TimeBank"]),
   ]

@@ -1,0 +1,1 @@
+print("timebank-bench: not written yet")
