@@ -80,7 +80,9 @@ enum CLI {
   /// Parses, validates and runs one command line.
   static func run(_ arguments: [String], environment: [String: String]) -> Result {
     // `timebank help service record` is `timebank service record --help`.
-    if arguments.first == "help" { return run(Array(arguments.dropFirst()) + ["--help"], environment: environment) }
+    if arguments.first == "help" {
+      return run(Array(arguments.dropFirst()) + ["--help"], environment: environment)
+    }
     let parser = ArgumentParser(root: CommandTable.root)
     let help = HelpRenderer(root: CommandTable.root)
     let parsed: ParsedCommand

@@ -385,12 +385,15 @@ struct RefusalCase: Sendable, CustomTestStringConvertible {
     RefusalCase(
       name: "insufficient points for a transfer", actor: "m1", arguments: ["transfer", "m1", "m2", "100"],
       stderr:
-        "error: refused: insufficient points: member:m1 has \(pointsText(250 - 100 - 100)), needs 100.00 [rule: no overdraft]\n"),
+        "error: refused: insufficient points: member:m1 has \(pointsText(250 - 100 - 100)), needs 100.00 [rule: no overdraft]\n"
+    ),
     // m3 has the 1.00 m1 gave; two soaps cost 2 × 1.00.
     RefusalCase(
       name: "insufficient points for a redemption", actor: "m3",
       arguments: ["redeem", "m3", "soap", "--qty", "2"],
-      stderr: "error: refused: insufficient points: member:m3 has 1.00, needs \(pointsText(2 * 100)) [rule: no overdraft]\n"),
+      stderr:
+        "error: refused: insufficient points: member:m3 has 1.00, needs \(pointsText(2 * 100)) [rule: no overdraft]\n"
+    ),
     RefusalCase(
       name: "a service date in the future", actor: "zhao",
       arguments: ["service", "record", "m1", "--hours", "1", "--date", "2025-07-01", "--category", "助老"],

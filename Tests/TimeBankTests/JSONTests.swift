@@ -252,7 +252,8 @@ import Testing
       .redemptionCancelled(redemption: RedemptionID("red-9"), reason: "库存登记错误"),
       .partyReported(
         PartyCheckIn(member: MemberID("m1"), branch: BranchID("b1"), workplace: "区税务局机关党委", date: date)),
-      .partyActivityRecorded(PartyActivity(member: MemberID("m1"), kind: .wish, date: date, note: "认领\"微心愿\"")),
+      .partyActivityRecorded(
+        PartyActivity(member: MemberID("m1"), kind: .wish, date: date, note: "认领\"微心愿\"")),
       .partyActivityConfirmed(activity: ActivityID("act-1")),
       .partyActivityRejected(activity: ActivityID("act-2"), reason: "重复登记"),
     ]

@@ -35,8 +35,10 @@ import Testing
 
   @Test func fixtureVerifiesWithTheIndependentlyComputedHashes() throws {
     let contents = try LogReader.verify(try Self.fixtureBytes())
-    let expected = try String(contentsOf: Self.fixtures.appendingPathComponent("small.hashes"), encoding: .utf8)
-      .split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    let expected = try String(
+      contentsOf: Self.fixtures.appendingPathComponent("small.hashes"), encoding: .utf8
+    )
+    .split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
     #expect(contents.records.count == 8)
     #expect(contents.tornTail == nil)
     #expect(contents.records.map { [String($0.seq), $0.hash] } == expected)
@@ -51,7 +53,8 @@ import Testing
     let records = try LogReader.verify(bytes).records
     for (record, line) in zip(records, Self.lines(bytes)) {
       let encoded = LogLine.encode(
-        seq: record.seq, id: record.id, at: record.at, actor: record.actor, event: record.event, prev: record.prev)
+        seq: record.seq, id: record.id, at: record.at, actor: record.actor, event: record.event,
+        prev: record.prev)
       #expect(encoded.bytes == line + [0x0A])
       #expect(encoded.hash == record.hash)
     }
@@ -69,7 +72,8 @@ import Testing
     var lines = Self.lines(try Self.fixtureBytes())
     // Change one character inside the `at` value: still well-formed JSON, so only the hash can tell.
     let index = try #require(lines[line - 1].firstIndex(of: UInt8(ascii: "T")))
-    lines[line - 1][index - 1] = lines[line - 1][index - 1] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
+    lines[line - 1][index - 1] =
+      lines[line - 1][index - 1] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
     let error = try #require(throws: LogCorruption.self) { try LogReader.verify(Self.join(lines)) }
     #expect(error.line == line)
     #expect(error.seq == line)
@@ -99,7 +103,10 @@ import Testing
     lines[6] = Self.rehash(Array(original.replacingOccurrences(of: "\"2.50\"", with: "\"25.00\"").utf8))
     let error = try #require(throws: LogCorruption.self) { try LogReader.verify(Self.join(lines)) }
     #expect(error.line == 8)
-    #expect(error.problem == .prevMismatch(expected: Self.hash(of: lines[6]), found: Self.hash(of: Self.lines(try Self.fixtureBytes())[6])))
+    #expect(
+      error.problem
+        == .prevMismatch(
+          expected: Self.hash(of: lines[6]), found: Self.hash(of: Self.lines(try Self.fixtureBytes())[6])))
   }
 
   @Test func rewrittenChainAfterAnEditIsCaughtByAuditsRules() throws {
@@ -113,7 +120,9 @@ import Testing
     let report = Audit.run(Self.join(lines))
     #expect(
       report.failure
-        == AuditFailure(line: 7, seq: 7, problem: .rule(.computedValueMismatch(field: "points", stored: "25.00", expected: "2.50"))))
+        == AuditFailure(
+          line: 7, seq: 7,
+          problem: .rule(.computedValueMismatch(field: "points", stored: "25.00", expected: "2.50"))))
   }
 
   @Test func tornTailAtEveryByteOfTheLastLineIsReportedNotRead() throws {
@@ -146,12 +155,15 @@ import Testing
 
   @Test func firstLineMustOpenTheLedger() throws {
     let lines = Self.lines(try Self.fixtureBytes())
-    let error = try #require(throws: LogCorruption.self) { try LogReader.verify(Self.join(Array(lines.dropFirst()))) }
+    let error = try #require(throws: LogCorruption.self) {
+      try LogReader.verify(Self.join(Array(lines.dropFirst())))
+    }
     #expect(error.line == 1)
   }
 
   @Test func writersRefuseATornTailAndRepairMovesItAside() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logtests-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "logtests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("t.jsonl").path
@@ -159,7 +171,10 @@ import Testing
     let torn = Array("{\"seq\":9,\"id\":\"x\",\"ty".utf8)
     try Data(good + torn).write(to: URL(fileURLWithPath: path))
 
-    #expect(throws: LedgerError.log(.tornTail(path: path, TornTail(line: 9, offset: good.count, length: torn.count)))) {
+    #expect(
+      throws: LedgerError.log(
+        .tornTail(path: path, TornTail(line: 9, offset: good.count, length: torn.count)))
+    ) {
       try Ledger.open(path)
     }
     #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == good + torn)
@@ -173,13 +188,18 @@ import Testing
     let ledger = try Ledger.open(path)
     let at = try #require(Timestamp("2025-03-07T09:00:00+08:00"))
     let outcome = try ledger.execute(
-      Command(id: "gift-2", event: .pointsTransferred(from: .member(MemberID("m2")), to: .member(MemberID("m1")), points: Points(hundredths: 25), memo: nil)),
+      Command(
+        id: "gift-2",
+        event: .pointsTransferred(
+          from: .member(MemberID("m2")), to: .member(MemberID("m1")), points: Points(hundredths: 25),
+          memo: nil)),
       actor: ActorID("m2"), at: at)
     #expect(outcome.record.seq == 9)
   }
 
   @Test func writersRefuseACorruptLogAndLeaveItUnchanged() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logtests-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "logtests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("t.jsonl").path
@@ -199,7 +219,8 @@ import Testing
   }
 
   @Test func newLogsAreCreatedForOwnerAndGroupOnly() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logtests-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "logtests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("new.jsonl").path

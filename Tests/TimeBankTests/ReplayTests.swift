@@ -426,11 +426,16 @@ private struct RandomCommands {
     switch roll {
     case 100..<103:
       let date = LocalDate(daysSinceEpoch: today.daysSinceEpoch + number(-60...1))
-      let party = state.members.filter { $0.value.registration.isPartyMember && $0.value.isActive }.keys.sorted()
+      let party = state.members.filter { $0.value.registration.isPartyMember && $0.value.isActive }.keys
+        .sorted()
       let checkIn = PartyCheckIn(
-        member: chance(80) ? pick(party, or: member(state)) : member(state), branch: chance(10) ? BranchID("ghost") : pick([C.b1, C.b2], or: C.b1),
+        member: chance(80) ? pick(party, or: member(state)) : member(state),
+        branch: chance(10) ? BranchID("ghost") : pick([C.b1, C.b2], or: C.b1),
         workplace: pick(["区税务局机关党委", "市第一医院党委", ""], or: "区税务局机关党委"), date: date)
-      return (.partyReported(checkIn), chance(70) ? pick(Self.secretaries + Self.staff, or: C.secretary) : anyActor(state))
+      return (
+        .partyReported(checkIn),
+        chance(70) ? pick(Self.secretaries + Self.staff, or: C.secretary) : anyActor(state)
+      )
     case 103..<107:
       let date = LocalDate(daysSinceEpoch: today.daysSinceEpoch + number(-60...1))
       let kind = pick(PartyActivityKind.allCases, or: .meeting)
@@ -448,7 +453,8 @@ private struct RandomCommands {
       // recorded by that secretary), decided by that secretary; sometimes anything, by anyone.
       func secretary(of id: ActivityID) -> ActorID? {
         guard let activity = state.activities[id], let member = state.members[activity.activity.member],
-          member.registration.isPartyMember, let branch = member.registration.branch, [C.b1, C.b2].contains(branch)
+          member.registration.isPartyMember, let branch = member.registration.branch,
+          [C.b1, C.b2].contains(branch)
         else { return nil }
         let secretary = branch == C.b2 ? C.otherSecretary : C.secretary
         return activity.recordedBy == secretary ? nil : secretary
@@ -459,8 +465,10 @@ private struct RandomCommands {
         ? pick(decidable.keys.sorted(), or: ActivityID("ghost"))
         : pick(state.activities.keys.sorted() + [ActivityID("ghost")], or: ActivityID("ghost"))
       let event: Event =
-        chance(60) ? .partyActivityConfirmed(activity: id) : .partyActivityRejected(activity: id, reason: "重复登记")
-      let decider = chance(85) ? secretary(of: id) ?? C.secretary : pick(Self.secretaries + Self.staff, or: C.secretary)
+        chance(60)
+        ? .partyActivityConfirmed(activity: id) : .partyActivityRejected(activity: id, reason: "重复登记")
+      let decider =
+        chance(85) ? secretary(of: id) ?? C.secretary : pick(Self.secretaries + Self.staff, or: C.secretary)
       return (event, decider)
 
     case 0..<24,

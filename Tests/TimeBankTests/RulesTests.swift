@@ -670,11 +670,13 @@ import Testing
     try c.run(
       .rewardListed(
         RewardListing(
-          item: ItemID("gold"), name: "金条", kind: .goods, price: Points(hundredths: 1_000_000_000_000), stock: 10)),
+          item: ItemID("gold"), name: "金条", kind: .goods, price: Points(hundredths: 1_000_000_000_000),
+          stock: 10)),
       id: "item-gold", by: Self.admin)
     try c.expectRefused(
       .insufficientPoints(
-        account: .member(C.m1), balance: Points(hundredths: 100), needed: Points(hundredths: 3_000_000_000_000)),
+        account: .member(C.m1), balance: Points(hundredths: 100),
+        needed: Points(hundredths: 3_000_000_000_000)),
       Self.redeem(.member(C.m1), ItemID("gold"), quantity: 3), by: Self.actor(C.m1))
   }
 
@@ -1011,10 +1013,12 @@ import Testing
     let c = try C()  // opening policy: 1.00 per hour
     // Logged first: 3.00 from 07-01. Logged second, retroactively: 2.00 from 06-01.
     try c.run(
-      .policyChanged(effective: try TestSupport.date("2025-07-01"), policy: Policy(pointsPerHour: Self.points(300))),
+      .policyChanged(
+        effective: try TestSupport.date("2025-07-01"), policy: Policy(pointsPerHour: Self.points(300))),
       id: "july", by: Self.admin)
     try c.run(
-      .policyChanged(effective: try TestSupport.date("2025-06-01"), policy: Policy(pointsPerHour: Self.points(200))),
+      .policyChanged(
+        effective: try TestSupport.date("2025-06-01"), policy: Policy(pointsPerHour: Self.points(200))),
       id: "june", by: Self.admin)
     #expect(c.state.policy(on: try TestSupport.date("2025-05-31")).pointsPerHour == Self.points(100))
     #expect(c.state.policy(on: try TestSupport.date("2025-06-15")).pointsPerHour == Self.points(200))

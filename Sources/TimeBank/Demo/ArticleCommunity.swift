@@ -70,16 +70,22 @@ public struct ArticleCommunity {
     let at = LedgerScript.time(2025, 1, 1, 9)
     let admin = Self.admin
     for (index, branch) in Self.branches.enumerated() {
-      script.add(admin, at, "branch-\(branch)", .branchCreated(branch: branch, name: "朝阳社区第\(["一", "二", "三"][index])党支部"))
+      script.add(
+        admin, at, "branch-\(branch)",
+        .branchCreated(branch: branch, name: "朝阳社区第\(["一", "二", "三"][index])党支部"))
     }
     let serviceTeams = ["助老服务队", "环境保护队", "平安巡逻队", "助残服务队"]
     let selfOrganised = ["夕阳红合唱团", "太极拳队", "书画社", "编织互助组", "广场舞队", "读书会", "象棋社", "义剪组"]
     for (index, name) in serviceTeams.enumerated() {
-      script.add(admin, at, "team-s\(index + 1)", .teamCreated(team: TeamID("s\(index + 1)"), name: name, kind: .serviceTeam))
+      script.add(
+        admin, at, "team-s\(index + 1)",
+        .teamCreated(team: TeamID("s\(index + 1)"), name: name, kind: .serviceTeam))
       figures.serviceTeams += 1
     }
     for (index, name) in selfOrganised.enumerated() {
-      script.add(admin, at, "team-g\(index + 1)", .teamCreated(team: TeamID("g\(index + 1)"), name: name, kind: .selfOrganised))
+      script.add(
+        admin, at, "team-g\(index + 1)",
+        .teamCreated(team: TeamID("g\(index + 1)"), name: name, kind: .selfOrganised))
       figures.selfOrganisedGroups += 1
     }
     for (index, workplace) in Self.workplaces.enumerated() {
@@ -91,28 +97,37 @@ public struct ArticleCommunity {
     }
     for (index, name) in ["朝阳便民超市", "康乐药房", "老街坊饺子馆"].enumerated() {
       let card = CardID("e\(index + 1)")
-      script.add(admin, at, "card-\(card)", .cardOpened(card: card, name: "\(name)企业卡", kind: .enterprise, holder: name))
+      script.add(
+        admin, at, "card-\(card)",
+        .cardOpened(card: card, name: "\(name)企业卡", kind: .enterprise, holder: name))
       figures.enterpriseCards += 1
     }
     for number in 1...15 {
       let card = CardID("y\(number)")
       script.add(
-        admin, at, "card-\(card)", .cardOpened(card: card, name: "\(number)号院院落集体卡", kind: .courtyard, holder: "\(number)号院居民"))
+        admin, at, "card-\(card)",
+        .cardOpened(card: card, name: "\(number)号院院落集体卡", kind: .courtyard, holder: "\(number)号院居民"))
       figures.courtyardCards += 1
     }
     for coordinator in Self.coordinators {
-      script.add(admin, at, "grant-\(coordinator)", .roleGranted(actor: coordinator, role: .coordinator, scope: .all))
+      script.add(
+        admin, at, "grant-\(coordinator)", .roleGranted(actor: coordinator, role: .coordinator, scope: .all))
     }
     for (secretary, branch) in zip(Self.secretaries, Self.branches) {
-      script.add(admin, at, "grant-\(secretary)", .roleGranted(actor: secretary, role: .secretary, scope: .branch(branch)))
+      script.add(
+        admin, at, "grant-\(secretary)",
+        .roleGranted(actor: secretary, role: .secretary, scope: .branch(branch)))
     }
     for (item, name, kind, price) in [
-      ("rice", "大米5kg", RewardKind.goods, Int64(2000)), ("oil", "食用油", .goods, 1500), ("haircut", "理发", .service, 500),
+      ("rice", "大米5kg", RewardKind.goods, Int64(2000)), ("oil", "食用油", .goods, 1500),
+      ("haircut", "理发", .service, 500),
       ("repair", "家电维修", .service, 1000),
     ] {
       script.add(
         admin, at, "item-\(item)",
-        .rewardListed(RewardListing(item: ItemID(item), name: name, kind: kind, price: Points(hundredths: price), stock: 200)))
+        .rewardListed(
+          RewardListing(
+            item: ItemID(item), name: name, kind: kind, price: Points(hundredths: price), stock: 200)))
     }
     try script.flush()
   }
@@ -122,7 +137,9 @@ public struct ArticleCommunity {
   /// coprime, so the 234 are distinct), spread over the three branches.
   private mutating func register() throws(LedgerError) {
     let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹")
-    let givens = ["秀英", "桂兰", "建国", "志强", "丽华", "海燕", "明", "芳", "伟", "军", "玉珍", "国庆", "淑芬", "红梅", "德华", "立新", "春生"]
+    let givens = [
+      "秀英", "桂兰", "建国", "志强", "丽华", "海燕", "明", "芳", "伟", "军", "玉珍", "国庆", "淑芬", "红梅", "德华", "立新", "春生",
+    ]
     var party: Set<Int> = []
     var index = 0
     while party.count < 234 {
@@ -139,7 +156,8 @@ public struct ArticleCommunity {
       let at = LedgerScript.time(2025, 1, day, 10)
       script.add(
         Self.coordinators[0], at, "reg-\(id)",
-        .memberRegistered(MemberRegistration(member: id, name: name, isPartyMember: isParty, branch: branch, joined: joined)))
+        .memberRegistered(
+          MemberRegistration(member: id, name: name, isPartyMember: isParty, branch: branch, joined: joined)))
       let team = number % 12 < 4 ? TeamID("s\(number % 12 + 1)") : TeamID("g\(number % 12 - 3)")
       script.add(Self.coordinators[0], at, "join-\(id)", .teamJoined(team: team, member: id, date: joined))
       members.append(id)
@@ -176,8 +194,11 @@ public struct ArticleCommunity {
         let minutes = k % 2 == 0 ? 120 : 180
         let served = k < Self.recordsServingTwo ? 2 : 1
         let id = "r\(k + 1)"
-        try record(id, member: member, date: date, minutes: minutes, served: served, at: recordedAt, recorder: k % 2)
-        decisions.append((Self.coordinators[(k + 1) % 2], "ok-\(id)", .serviceConfirmed(record: RecordID(id), points: .zero)))
+        try record(
+          id, member: member, date: date, minutes: minutes, served: served, at: recordedAt, recorder: k % 2)
+        decisions.append(
+          (Self.coordinators[(k + 1) % 2], "ok-\(id)", .serviceConfirmed(record: RecordID(id), points: .zero))
+        )
         confirmed += 1
         figures.confirmedRecords += 1
         figures.confirmedMinutes += minutes
@@ -189,15 +210,18 @@ public struct ArticleCommunity {
         let id = "x\(extra)"
         let member = members[(extra * 37) % members.count]
         try record(id, member: member, date: date, minutes: 60, served: 1, at: recordedAt, recorder: 0)
-        decisions.append((Self.coordinators[1], "no-\(id)", .serviceRejected(record: RecordID(id), reason: "签到表上无此人")))
+        decisions.append(
+          (Self.coordinators[1], "no-\(id)", .serviceRejected(record: RecordID(id), reason: "签到表上无此人")))
       }
       if (day - start) % 60 == 30 {
         extra += 1
         let id = "x\(extra)"
         let member = members[(extra * 41) % members.count]
         try record(id, member: member, date: date, minutes: 90, served: 3, at: recordedAt, recorder: 1)
-        decisions.append((Self.coordinators[0], "ok-\(id)", .serviceConfirmed(record: RecordID(id), points: .zero)))
-        decisions.append((Self.coordinators[0], "undo-\(id)", .serviceReversed(record: RecordID(id), reason: "重复登记")))
+        decisions.append(
+          (Self.coordinators[0], "ok-\(id)", .serviceConfirmed(record: RecordID(id), points: .zero)))
+        decisions.append(
+          (Self.coordinators[0], "undo-\(id)", .serviceReversed(record: RecordID(id), reason: "重复登记")))
       }
       try script.flush()
       for (actor, id, event) in decisions { script.add(actor, confirmedAt, id, event) }
@@ -231,7 +255,8 @@ public struct ArticleCommunity {
       Self.coordinators[recorder], at, id,
       .serviceRecorded(
         ServiceEntry(
-          member: member, date: date, minutes: Minutes(minutes), category: category, team: team, peopleServed: served,
+          member: member, date: date, minutes: Minutes(minutes), category: category, team: team,
+          peopleServed: served,
           place: "朝阳社区\(number % 15 + 1)号院", creditTo: creditTo)))
   }
 
@@ -244,13 +269,16 @@ public struct ArticleCommunity {
       let date = LedgerScript.date(2025, 1 + index % 6, 10)
       script.add(
         Self.coordinators[0], checkInAt, "checkin-\(member)",
-        .partyReported(PartyCheckIn(member: member, branch: branch, workplace: Self.workplaces[index % 12], date: date)))
+        .partyReported(
+          PartyCheckIn(member: member, branch: branch, workplace: Self.workplaces[index % 12], date: date)))
     }
     try script.flush()
     let kinds: [PartyActivityKind] = [.dues, .donation, .wish, .study]
     var decisions: [(ActorID, String, Event)] = []
     for (index, member) in partyMembers.enumerated() {
-      guard let branch = branchOf[member], let secretaryIndex = Self.branches.firstIndex(of: branch) else { continue }
+      guard let branch = branchOf[member], let secretaryIndex = Self.branches.firstIndex(of: branch) else {
+        continue
+      }
       let secretary = Self.secretaries[secretaryIndex]
       let activities: [(String, PartyActivityKind, LocalDate)] = [
         ("meet-\(member)", .meeting, LedgerScript.date(2025, 7 + index % 3, 15)),
@@ -278,11 +306,13 @@ public struct ArticleCommunity {
       let to = members[(number * 29 + 1) % members.count]
       script.add(
         ActorID(from.rawValue), at, "gift-\(number + 1)",
-        .pointsTransferred(from: .member(from), to: .member(to), points: Points(hundredths: 100), memo: "邻里互助"))
+        .pointsTransferred(
+          from: .member(from), to: .member(to), points: Points(hundredths: 100), memo: "邻里互助"))
     }
     script.add(
       ActorID(plain[305].rawValue), at, "donate-1",
-      .pointsTransferred(from: .member(plain[305]), to: .card(CardID("y1")), points: Points(hundredths: 200), memo: "捐给1号院"))
+      .pointsTransferred(
+        from: .member(plain[305]), to: .card(CardID("y1")), points: Points(hundredths: 200), memo: "捐给1号院"))
     try script.flush()
     let redeemAt = LedgerScript.time(2025, 12, 31, 15)
     for number in 0..<30 {

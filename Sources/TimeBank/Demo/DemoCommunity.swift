@@ -131,7 +131,8 @@ public struct DemoCommunity {
       TeamID("patrol"): ["治安巡逻", "交通劝导"], TeamID("arts"): ["文艺演出", "文化活动"],
     ]
     // Party life happens on its own days; keep the log in time order, as a real one is.
-    var partyDays = [(DemoCommunity.time(2025, 3, 5, 16), 0)] + (3...6).map { (DemoCommunity.time(2025, $0, 25, 16), $0) }
+    var partyDays =
+      [(DemoCommunity.time(2025, 3, 5, 16), 0)] + (3...6).map { (DemoCommunity.time(2025, $0, 25, 16), $0) }
     while day <= end {
       let date = LocalDate(daysSinceEpoch: day)
       let recordedAt = DemoCommunity.time(date.year, date.month, date.day, 18)
@@ -194,7 +195,9 @@ public struct DemoCommunity {
       add(
         DemoCommunity.coordinator, DemoCommunity.time(2025, 3, 5, 16), "checkin-\(member)",
         .partyReported(
-          PartyCheckIn(member: member, branch: BranchID("b1"), workplace: workplaces[index % workplaces.count], date: checkInDate)))
+          PartyCheckIn(
+            member: member, branch: BranchID("b1"), workplace: workplaces[index % workplaces.count],
+            date: checkInDate)))
     }
     try flush()
   }
@@ -226,7 +229,9 @@ public struct DemoCommunity {
       }
       try flush()
       for id in ids {
-        add(DemoCommunity.secretary, DemoCommunity.time(2025, month, 25, 17), "ok-\(id)", .partyActivityConfirmed(activity: id))
+        add(
+          DemoCommunity.secretary, DemoCommunity.time(2025, month, 25, 17), "ok-\(id)",
+          .partyActivityConfirmed(activity: id))
       }
       try flush()
     }

@@ -17,10 +17,13 @@ public struct LedgerScript {
     var start = 0
     while start < pending.count {
       var end = start + 1
-      while end < pending.count && pending[end].actor == pending[start].actor && pending[end].at == pending[start].at {
+      while end < pending.count && pending[end].actor == pending[start].actor
+        && pending[end].at == pending[start].at
+      {
         end += 1
       }
-      _ = try ledger.execute(pending[start..<end].map(\.command), actor: pending[start].actor, at: pending[start].at)
+      _ = try ledger.execute(
+        pending[start..<end].map(\.command), actor: pending[start].actor, at: pending[start].at)
       start = end
     }
     pending.removeAll()

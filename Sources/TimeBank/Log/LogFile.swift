@@ -111,7 +111,8 @@ public final class LogFile {
     let bytes = try readAll()
     let contents: LogContents
     do {
-      contents = try LogReader.verify(bytes, committedLength: LogFile.committedLength(of: path, fileLength: bytes.count))
+      contents = try LogReader.verify(
+        bytes, committedLength: LogFile.committedLength(of: path, fileLength: bytes.count))
     } catch {
       throw .corrupt(path: path, error)
     }
@@ -164,7 +165,9 @@ public final class LogFile {
     defer { close(descriptor) }
     let text = Array("\(offset) \(length)\n".utf8)
     let count = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-    guard count == text.count, fsync(descriptor) == 0 else { throw .io(path: journal, operation: "write", code: errno) }
+    guard count == text.count, fsync(descriptor) == 0 else {
+      throw .io(path: journal, operation: "write", code: errno)
+    }
     try syncDirectory(of: journal)
   }
 

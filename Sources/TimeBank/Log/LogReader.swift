@@ -22,7 +22,9 @@ public enum LogReader {
   /// - Parameter committedLength: where the last committed batch ends, when a batch journal says a
   ///   later batch was being written (see `LogFile.committedLength`): bytes after it are a torn tail too,
   ///   even if they hold complete lines, so a batch is never half applied.
-  public static func verify(_ bytes: [UInt8], committedLength: Int? = nil) throws(LogCorruption) -> LogContents {
+  public static func verify(_ bytes: [UInt8], committedLength: Int? = nil) throws(LogCorruption)
+    -> LogContents
+  {
     let end = min(committedLength ?? bytes.count, bytes.count)
     let result: Result<LogContents, LogCorruption> = bytes.withUnsafeBufferPointer { buffer in
       do throws(LogCorruption) {

@@ -25,7 +25,9 @@ public struct Checkpoint: Equatable, Sendable {
   /// Parses `SEQ:HASH` (64 lowercase hex digits).
   public init?(_ text: String) {
     let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2, let seq = Int(parts[0]), seq > 0, LogLine.isHex64(String(parts[1])) else { return nil }
+    guard parts.count == 2, let seq = Int(parts[0]), seq > 0, LogLine.isHex64(String(parts[1])) else {
+      return nil
+    }
     self.init(seq: seq, hash: String(parts[1]))
   }
 }

@@ -19,7 +19,8 @@ public enum Repair {
     let bytes = try file.readAll()
     let contents: LogContents
     do {
-      contents = try LogReader.verify(bytes, committedLength: LogFile.committedLength(of: path, fileLength: bytes.count))
+      contents = try LogReader.verify(
+        bytes, committedLength: LogFile.committedLength(of: path, fileLength: bytes.count))
     } catch {
       throw .corrupt(path: path, error)
     }

@@ -211,7 +211,9 @@ public enum Rules {
       }
     case .partyActivityRecorded(let activity):
       let member = try check.partyMember(activity.member, on: activity.date)
-      guard actor.asMember != activity.member else { throw .ownService(member: activity.member, actor: actor) }
+      guard actor.asMember != activity.member else {
+        throw .ownService(member: activity.member, actor: actor)
+      }
       try check.partyRecorder(
         for: activity.member, branch: member.registration.branch, action: "record party activities")
       try check.notFuture(activity.date, field: "date")
@@ -233,7 +235,9 @@ public enum Rules {
           actor: actor, action: "\(action) party activities of \(activity.activity.member)",
           needs: "secretary of the member's branch")
       }
-      if case .partyActivityRejected(_, let reason) = event { try check.text(reason, field: "reason", required: true) }
+      if case .partyActivityRejected(_, let reason) = event {
+        try check.text(reason, field: "reason", required: true)
+      }
     }
   }
 }
@@ -277,7 +281,9 @@ private struct Checker {
 
   /// Secretary of the branch of a party member.
   func secretaryCovers(_ member: MemberID) -> Bool {
-    guard let registration = state.members[member]?.registration, registration.isPartyMember else { return false }
+    guard let registration = state.members[member]?.registration, registration.isPartyMember else {
+      return false
+    }
     return state.holds(actor, .secretary) { scope in
       scope == .all || registration.branch.map { scope == .branch($0) } == true
     }
@@ -484,16 +490,19 @@ private struct Checker {
     guard policy.pointsPerHour >= .zero, policy.categoryRates.values.allSatisfy({ $0 >= .zero }) else {
       throw .invalidField(field: "policy", problem: "rates must not be negative")
     }
-    guard policy.pointsPerHour <= Points.maximumRate, policy.categoryRates.values.allSatisfy({ $0 <= Points.maximumRate })
+    guard policy.pointsPerHour <= Points.maximumRate,
+      policy.categoryRates.values.allSatisfy({ $0 <= Points.maximumRate })
     else {
-      throw .invalidField(field: "policy", problem: "rates must be at most \(Points.maximumRate) points an hour")
+      throw .invalidField(
+        field: "policy", problem: "rates must be at most \(Points.maximumRate) points an hour")
     }
     for category in policy.categoryRates.keys { try name(category, field: "policy.categoryRates") }
     guard (1...1440).contains(policy.dailyCap.value) else {
       throw .invalidField(field: "policy.dailyCapMinutes", problem: "must be between 1 and 1440")
     }
     guard (0...366 * 24 * 60).contains(policy.partyAnnualTarget.value) else {
-      throw .invalidField(field: "policy.partyAnnualTargetMinutes", problem: "must be between 0 and a year's minutes")
+      throw .invalidField(
+        field: "policy.partyAnnualTargetMinutes", problem: "must be between 0 and a year's minutes")
     }
   }
 }

@@ -260,7 +260,8 @@ enum CommandTable {
               option("date", "date", "The date of the check-in (default: today)."),
             ] + writing),
           CommandSpec(
-            name: "activity", summary: "Record a party activity (secretary, or a coordinator for the member).",
+            name: "activity",
+            summary: "Record a party activity (secretary, or a coordinator for the member).",
             discussion: "Kinds: dues 交纳党费, donation 奉献爱心, meeting 组织生活, wish 认领微心愿, study 学习.",
             positionals: [argument("member", "The party member.")],
             options: [
@@ -268,10 +269,12 @@ enum CommandTable {
               option("date", "date", "The date (default: today)."), option("note", "text", "A note."),
             ] + writing),
           CommandSpec(
-            name: "confirm", summary: "Confirm an activity (the secretary of the member's branch, not its recorder).",
+            name: "confirm",
+            summary: "Confirm an activity (the secretary of the member's branch, not its recorder).",
             positionals: [argument("activity", "The activity's id.")], options: writing),
           CommandSpec(
-            name: "reject", summary: "Reject an activity.", positionals: [argument("activity", "The activity's id.")],
+            name: "reject", summary: "Reject an activity.",
+            positionals: [argument("activity", "The activity's id.")],
             options: [option("reason", "text", "Why.", required: true)] + writing),
           CommandSpec(
             name: "show", summary: "One member's 党员手册: every record and activity, with the year's totals.",
@@ -281,21 +284,26 @@ enum CommandTable {
         name: "report", summary: "Reports for the office and the street office: teams, party, community.",
         subcommands: [
           CommandSpec(
-            name: "teams", summary: "Per team: members, active members, records, hours, points, people served.",
+            name: "teams",
+            summary: "Per team: members, active members, records, hours, points, people served.",
             discussion: "Also hours by category and by month, and the top volunteers. Sorted by hours.",
             options: reportOptions),
           CommandSpec(
-            name: "party", summary: "Per party member and per branch: check-ins, service, activities, target.",
+            name: "party",
+            summary: "Per party member and per branch: check-ins, service, activities, target.",
             discussion: """
               With --workplace and --quarter: the quarterly service card for a workplace party organisation.
               """,
             options: [
-              option("year", "year", "The year for the annual hours target (default: the window's, or the latest)."),
+              option(
+                "year", "year", "The year for the annual hours target (default: the window's, or the latest)."
+              ),
               option("workplace", "org", "Quarterly card: the workplace party organisation."),
               option("quarter", "quarter", "Quarterly card: the quarter, e.g. 2025Q3."),
             ] + reportOptions),
           CommandSpec(
-            name: "community", summary: "Community totals: volunteers, people served, hours, teams, cards, points.",
+            name: "community",
+            summary: "Community totals: volunteers, people served, hours, teams, cards, points.",
             options: reportOptions),
         ]),
       CommandSpec(
@@ -325,7 +333,8 @@ enum CommandTable {
           """,
         options: [
           OptionSpec(
-            name: "expect", valueName: "seq:hash", help: "A published checkpoint the log must still match (repeatable).",
+            name: "expect", valueName: "seq:hash",
+            help: "A published checkpoint the log must still match (repeatable).",
             isRepeatable: true)
         ] + viewing),
       CommandSpec(
@@ -345,9 +354,11 @@ enum CommandTable {
         name: "demo", summary: "Build a sample community ledger and show its balances and audit.",
         options: [
           option(
-            "out", "path", "Where to write the ledger (default: a new temporary directory). Never overwrites."),
+            "out", "path", "Where to write the ledger (default: a new temporary directory). Never overwrites."
+          ),
           option(
-            "preset", "preset", "sample (default: 40 volunteers, four months) or article (the articles' year)."),
+            "preset", "preset",
+            "sample (default: 40 volunteers, four months) or article (the articles' year)."),
         ] + [format]),
     ])
 }

@@ -65,7 +65,8 @@ enum ReportCommands {
     func lead(_ row: TeamStatistics.Row) -> [String] { several ? [row.community] : [] }
     func main(_ row: TeamStatistics.Row) -> [String] {
       lead(row) + [
-        row.team?.rawValue ?? "-", row.name, row.kind?.rawValue ?? "", String(row.membersNow), String(row.activeMembers),
+        row.team?.rawValue ?? "-", row.name, row.kind?.rawValue ?? "", String(row.membersNow),
+        String(row.activeMembers),
         String(row.records), hours(row.minutes), row.points.description, String(row.peopleServed),
       ]
     }
@@ -75,7 +76,8 @@ enum ReportCommands {
     if several { totals[0] = "" }
     let teams = Report(
       columns: prefix + [
-        .init("team", "TEAM"), .init("name", "NAME"), .init("kind", "KIND"), .init("membersNow", "MEMBERS", numeric: true),
+        .init("team", "TEAM"), .init("name", "NAME"), .init("kind", "KIND"),
+        .init("membersNow", "MEMBERS", numeric: true),
         .init("activeMembers", "ACTIVE", numeric: true), .init("records", "RECORDS", numeric: true),
         .init("hours", "HOURS", numeric: true), .init("points", "POINTS", numeric: true),
         .init("peopleServed", "SERVED", numeric: true),
@@ -99,7 +101,10 @@ enum ReportCommands {
       ],
       rows: statistics.rows.flatMap { row in
         row.top.enumerated().map { index, volunteer in
-          lead(row) + [row.team?.rawValue ?? "-", String(index + 1), volunteer.member.rawValue, volunteer.name, hours(volunteer.minutes)]
+          lead(row) + [
+            row.team?.rawValue ?? "-", String(index + 1), volunteer.member.rawValue, volunteer.name,
+            hours(volunteer.minutes),
+          ]
         }
       })
     func json(_ row: TeamStatistics.Row) -> OutputJSON {
@@ -110,20 +115,43 @@ enum ReportCommands {
         ("activeMembers", .integer(row.activeMembers)), ("records", .integer(row.records)),
         ("hours", .number(hours(row.minutes))), ("points", .number(row.points.description)),
         ("peopleServed", .integer(row.peopleServed)),
-        ("byCategory", .array(row.byCategory.map { .object([("category", .string($0.category)), ("hours", .number(hours($0.minutes)))]) })),
-        ("byMonth", .array(row.byMonth.map { .object([("month", .string($0.month)), ("hours", .number(hours($0.minutes)))]) })),
+        (
+          "byCategory",
+          .array(
+            row.byCategory.map {
+              .object([("category", .string($0.category)), ("hours", .number(hours($0.minutes)))])
+            })
+        ),
+        (
+          "byMonth",
+          .array(
+            row.byMonth.map {
+              .object([("month", .string($0.month)), ("hours", .number(hours($0.minutes)))])
+            })
+        ),
         (
           "topVolunteers",
-          .array(row.top.map { .object([("member", .string($0.member.rawValue)), ("name", .string($0.name)), ("hours", .number(hours($0.minutes)))]) })
+          .array(
+            row.top.map {
+              .object([
+                ("member", .string($0.member.rawValue)), ("name", .string($0.name)),
+                ("hours", .number(hours($0.minutes))),
+              ])
+            })
         ),
       ]
       return .object(members)
     }
     let document = Document(
       heading: context.heading("team statistics", communities, window),
-      sections: [("teams", teams), ("hours by category", byCategory), ("hours by month", byMonth), ("top volunteers", top)],
+      sections: [
+        ("teams", teams), ("hours by category", byCategory), ("hours by month", byMonth),
+        ("top volunteers", top),
+      ],
       json: .object(
-        context.windowJSON(communities, window) + [("teams", .array(statistics.rows.map(json))), ("totals", json(statistics.totals))]))
+        context.windowJSON(communities, window) + [
+          ("teams", .array(statistics.rows.map(json))), ("totals", json(statistics.totals)),
+        ]))
     context.output += document.render(try context.format())
   }
 
@@ -149,7 +177,8 @@ enum ReportCommands {
         ]
       }
       let document = Document(
-        heading: context.heading("community summary", communities, window), sections: [("figures", table)], json: json)
+        heading: context.heading("community summary", communities, window), sections: [("figures", table)],
+        json: json)
       context.output += document.render(.table)
     case .csv: context.output += csv.render(.csv)
     case .json: context.output += json.render()
@@ -158,7 +187,9 @@ enum ReportCommands {
 
   /// The table of community figures: label and value.
   static func figuresTable(_ figures: [(String, String, String, Bool)]) -> Report {
-    Report(columns: [.init("figure", "FIGURE"), .init("value", "VALUE", numeric: true)], rows: figures.map { [$0.1, $0.2] })
+    Report(
+      columns: [.init("figure", "FIGURE"), .init("value", "VALUE", numeric: true)],
+      rows: figures.map { [$0.1, $0.2] })
   }
 
   /// Each figure: its JSON/CSV key, its label, its value, and whether the value is a number.
@@ -166,14 +197,19 @@ enum ReportCommands {
     [
       ("registeredVolunteers", "registered volunteers", String(summary.registeredVolunteers), true),
       ("partyMemberVolunteers", "party-member volunteers", String(summary.partyMemberVolunteers), true),
-      ("partyMemberShare", "party-member share of volunteers",
-        Percent.text(summary.partyMemberVolunteers, of: summary.registeredVolunteers), false),
+      (
+        "partyMemberShare", "party-member share of volunteers",
+        Percent.text(summary.partyMemberVolunteers, of: summary.registeredVolunteers), false
+      ),
       ("peopleServed", "people served", String(summary.peopleServed), true),
       ("confirmedHours", "confirmed service hours", hours(summary.confirmedMinutes), true),
       ("confirmedRecords", "confirmed service records", String(summary.confirmedRecords), true),
       ("serviceTeams", "service teams (志愿服务队)", String(summary.serviceTeams), true),
       ("selfOrganisedGroups", "self-organised groups (自组织)", String(summary.selfOrganisedGroups), true),
-      ("partyOrganisationCards", "party-organisation cards (单位党组织储蓄卡)", String(summary.cards[.partyOrganisation] ?? 0), true),
+      (
+        "partyOrganisationCards", "party-organisation cards (单位党组织储蓄卡)",
+        String(summary.cards[.partyOrganisation] ?? 0), true
+      ),
       ("enterpriseCards", "enterprise cards (企业卡)", String(summary.cards[.enterprise] ?? 0), true),
       ("courtyardCards", "courtyard cards (院落集体卡)", String(summary.cards[.courtyard] ?? 0), true),
       ("pointsIssued", "points issued", summary.pointsIssued.description, true),
@@ -203,16 +239,20 @@ enum ReportCommands {
     let prefix: [Report.Column] = several ? [.init("community", "COMMUNITY")] : []
     let memberRows = report.members.map { row in
       (several ? [row.community] : []) + [
-        row.member.rawValue, row.name, row.branch?.rawValue ?? "", row.checkIn?.description ?? "", row.workplace ?? "",
+        row.member.rawValue, row.name, row.branch?.rawValue ?? "", row.checkIn?.description ?? "",
+        row.workplace ?? "",
         String(row.records), hours(row.minutes),
       ] + kinds.map { String(row.activities[$0] ?? 0) } + [
-        String(row.monthsActive), hours(row.yearMinutes), hours(row.target), Percent.text(row.yearMinutes.value, of: row.target.value),
+        String(row.monthsActive), hours(row.yearMinutes), hours(row.target),
+        Percent.text(row.yearMinutes.value, of: row.target.value),
       ]
     }
     let members = Report(
       columns: prefix + [
-        .init("member", "MEMBER"), .init("name", "NAME"), .init("branch", "BRANCH"), .init("checkIn", "CHECKED IN"),
-        .init("workplace", "WORKPLACE"), .init("records", "RECORDS", numeric: true), .init("hours", "HOURS", numeric: true),
+        .init("member", "MEMBER"), .init("name", "NAME"), .init("branch", "BRANCH"),
+        .init("checkIn", "CHECKED IN"),
+        .init("workplace", "WORKPLACE"), .init("records", "RECORDS", numeric: true),
+        .init("hours", "HOURS", numeric: true),
       ] + kinds.map { .init($0.rawValue, $0.rawValue.uppercased(), numeric: true) } + [
         .init("monthsActive", "MONTHS", numeric: true), .init("yearHours", "\(year) HOURS", numeric: true),
         .init("targetHours", "TARGET", numeric: true), .init("progress", "PROGRESS", numeric: true),
@@ -220,7 +260,8 @@ enum ReportCommands {
       rows: memberRows)
     func branchRow(_ row: PartyParticipation.BranchRow) -> [String] {
       (several ? [row.community] : []) + [
-        row.branch?.rawValue ?? "total", row.name, String(row.partyMembers), String(row.checkedIn), String(row.active),
+        row.branch?.rawValue ?? "total", row.name, String(row.partyMembers), String(row.checkedIn),
+        String(row.active),
         hours(row.minutes), Percent.text(row.minutes.value, of: row.communityMinutes.value),
       ]
     }
@@ -228,7 +269,8 @@ enum ReportCommands {
     if several { totals[0] = "" }
     let branches = Report(
       columns: prefix + [
-        .init("branch", "BRANCH"), .init("name", "NAME"), .init("partyMembers", "PARTY MEMBERS", numeric: true),
+        .init("branch", "BRANCH"), .init("name", "NAME"),
+        .init("partyMembers", "PARTY MEMBERS", numeric: true),
         .init("checkedIn", "CHECKED IN", numeric: true), .init("active", "ACTIVE", numeric: true),
         .init("hours", "HOURS", numeric: true), .init("share", "SHARE OF ALL HOURS", numeric: true),
       ],
@@ -301,23 +343,27 @@ enum ReportCommands {
     let prefix: [Report.Column] = several ? [.init("community", "COMMUNITY")] : []
     let members = Report(
       columns: prefix + [
-        .init("member", "MEMBER"), .init("name", "NAME"), .init("branch", "BRANCH"), .init("checkIn", "CHECKED IN"),
+        .init("member", "MEMBER"), .init("name", "NAME"), .init("branch", "BRANCH"),
+        .init("checkIn", "CHECKED IN"),
         .init("records", "RECORDS", numeric: true), .init("hours", "HOURS", numeric: true),
       ] + kinds.map { .init($0.rawValue, $0.rawValue.uppercased(), numeric: true) },
       rows: card.members.map { row in
         (several ? [row.community] : []) + [
-          row.member.rawValue, row.name, row.branch.rawValue, row.checkIn.description, String(row.records), hours(row.minutes),
+          row.member.rawValue, row.name, row.branch.rawValue, row.checkIn.description, String(row.records),
+          hours(row.minutes),
         ] + kinds.map { String(row.activities[$0] ?? 0) }
       },
       footer: [
         (several ? [""] : []) + [
-          "total", "\(card.members.count) members", "", "", String(card.members.reduce(0) { $0 + $1.records }),
+          "total", "\(card.members.count) members", "", "",
+          String(card.members.reduce(0) { $0 + $1.records }),
           hours(card.members.reduce(Minutes.zero) { $0 + $1.minutes }),
         ] + kinds.map { kind in String(card.members.reduce(0) { $0 + ($1.activities[kind] ?? 0) }) }
       ], includeFooterInData: true)
     let services = Report(
       columns: prefix + [
-        .init("member", "MEMBER"), .init("name", "NAME"), .init("date", "DATE"), .init("category", "CATEGORY"),
+        .init("member", "MEMBER"), .init("name", "NAME"), .init("date", "DATE"),
+        .init("category", "CATEGORY"),
         .init("hours", "HOURS", numeric: true), .init("team", "TEAM"), .init("confirmedBy", "CONFIRMED BY"),
       ],
       rows: card.services.map { line in
@@ -328,7 +374,8 @@ enum ReportCommands {
       })
     let heading = [
       "quarterly service card (在职党员社区服务季度反馈): \(communities.map(\.name).joined(separator: ", "))",
-      "to: \(workplace)", "quarter: \(quarterText.uppercased()) (\(window.from?.description ?? "") to \(window.to?.description ?? ""))",
+      "to: \(workplace)",
+      "quarter: \(quarterText.uppercased()) (\(window.from?.description ?? "") to \(window.to?.description ?? ""))",
       "as of seq \(communities.map { "\($0.state.lastSeq)" }.joined(separator: ", "))",
     ]
     let json = OutputJSON.object(
@@ -341,17 +388,20 @@ enum ReportCommands {
             card.members.map { row in
               .object(
                 (several ? [("community", OutputJSON.string(row.community))] : []) + [
-                  ("member", .string(row.member.rawValue)), ("name", .string(row.name)), ("branch", .string(row.branch.rawValue)),
+                  ("member", .string(row.member.rawValue)), ("name", .string(row.name)),
+                  ("branch", .string(row.branch.rawValue)),
                   ("checkIn", .string(row.checkIn.description)), ("records", .integer(row.records)),
                   ("hours", .number(hours(row.minutes))),
                   ("activities", .object(kinds.map { ($0.rawValue, .integer(row.activities[$0] ?? 0)) })),
                   (
                     "services",
                     .array(
-                      card.services.filter { $0.member == row.member && $0.community == row.community }.map { line in
+                      card.services.filter { $0.member == row.member && $0.community == row.community }.map {
+                        line in
                         .object([
                           ("date", .string(line.date.description)), ("category", .string(line.category)),
-                          ("hours", .number(hours(line.minutes))), ("team", line.team.map { .string($0.rawValue) } ?? .null),
+                          ("hours", .number(hours(line.minutes))),
+                          ("team", line.team.map { .string($0.rawValue) } ?? .null),
                           ("confirmedBy", line.confirmedBy.map { .string($0.rawValue) } ?? .null),
                         ])
                       })
@@ -360,7 +410,8 @@ enum ReportCommands {
             })
         )
       ])
-    let document = Document(heading: heading, sections: [("members", members), ("service", services)], json: json)
+    let document = Document(
+      heading: heading, sections: [("members", members), ("service", services)], json: json)
     context.output += document.render(try context.format())
   }
 
@@ -396,7 +447,8 @@ enum ReportCommands {
       })
     let years = Report(
       columns: [
-        .init("year", "YEAR"), .init("records", "RECORDS", numeric: true), .init("hours", "HOURS", numeric: true),
+        .init("year", "YEAR"), .init("records", "RECORDS", numeric: true),
+        .init("hours", "HOURS", numeric: true),
         .init("targetHours", "TARGET", numeric: true), .init("progress", "PROGRESS", numeric: true),
       ] + kinds.map { .init($0.rawValue, $0.rawValue.uppercased(), numeric: true) },
       rows: handbook.years.map { year in
@@ -405,9 +457,12 @@ enum ReportCommands {
           Percent.text(year.minutes.value, of: year.target.value),
         ] + kinds.map { String(year.activities[$0] ?? 0) }
       })
-    let party = registration.isPartyMember ? "party member, branch \(registration.branch?.rawValue ?? "-")" : "not a party member"
+    let party =
+      registration.isPartyMember
+      ? "party member, branch \(registration.branch?.rawValue ?? "-")" : "not a party member"
     let json = OutputJSON.object([
-      ("community", .string(community.name)), ("member", .string(member.rawValue)), ("name", .string(handbook.name)),
+      ("community", .string(community.name)), ("member", .string(member.rawValue)),
+      ("name", .string(handbook.name)),
       ("partyMember", .bool(registration.isPartyMember)),
       ("branch", registration.branch.map { .string($0.rawValue) } ?? .null),
       (
@@ -416,10 +471,14 @@ enum ReportCommands {
           handbook.entries.map { entry in
             let (kind, what, time) = describe(entry.kind)
             return .object([
-              ("date", .string(entry.date.description)), ("seq", .integer(entry.seq)), ("id", .string(entry.id)),
-              ("kind", .string(kind)), ("what", .string(what)), ("hours", time.isEmpty ? .null : .number(time)),
-              ("status", .string(entry.status)), ("recordedBy", entry.recordedBy.map { .string($0.rawValue) } ?? .null),
-              ("decidedBy", entry.decidedBy.map { .string($0.rawValue) } ?? .null), ("note", .string(entry.note)),
+              ("date", .string(entry.date.description)), ("seq", .integer(entry.seq)),
+              ("id", .string(entry.id)),
+              ("kind", .string(kind)), ("what", .string(what)),
+              ("hours", time.isEmpty ? .null : .number(time)),
+              ("status", .string(entry.status)),
+              ("recordedBy", entry.recordedBy.map { .string($0.rawValue) } ?? .null),
+              ("decidedBy", entry.decidedBy.map { .string($0.rawValue) } ?? .null),
+              ("note", .string(entry.note)),
             ])
           })
       ),
@@ -429,7 +488,8 @@ enum ReportCommands {
           handbook.years.map { year in
             .object(
               [
-                ("year", .integer(year.year)), ("records", .integer(year.records)), ("hours", .number(hours(year.minutes))),
+                ("year", .integer(year.year)), ("records", .integer(year.records)),
+                ("hours", .number(hours(year.minutes))),
                 ("targetHours", .number(hours(year.target))),
                 ("progress", .string(Percent.text(year.minutes.value, of: year.target.value))),
               ] + kinds.map { ($0.rawValue, .integer(year.activities[$0] ?? 0)) })

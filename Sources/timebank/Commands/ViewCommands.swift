@@ -350,7 +350,8 @@ enum ViewCommands {
     var checkpoints: [Checkpoint] = []
     for text in context.parsed.values("expect") {
       guard let checkpoint = Checkpoint(text) else {
-        throw context.usage("expect", text, "expected SEQ:HASH with the 64 hex digits of a published checkpoint")
+        throw context.usage(
+          "expect", text, "expected SEQ:HASH with the 64 hex digits of a published checkpoint")
       }
       checkpoints.append(checkpoint)
     }
@@ -448,7 +449,8 @@ enum ViewCommands {
     let format = try context.format()
     let ledger: Ledger
     do {
-      ledger = preset == "article" ? try ArticleCommunity.build(at: path).ledger : try DemoCommunity.build(at: path)
+      ledger =
+        preset == "article" ? try ArticleCommunity.build(at: path).ledger : try DemoCommunity.build(at: path)
     } catch {
       throw Failure(error)
     }
@@ -459,7 +461,8 @@ enum ViewCommands {
       context.print(preset == "article" ? "community summary:" : "balances:")
     }
     if preset == "article" {
-      let summary = CommunitySummary([CommunityLedger(name: state.community, state: state)], window: ReportWindow())
+      let summary = CommunitySummary(
+        [CommunityLedger(name: state.community, state: state)], window: ReportWindow())
       try context.show(ReportCommands.figuresTable(ReportCommands.communityFigures(summary)))
     } else {
       try context.show(balanceReport(state))
@@ -476,7 +479,8 @@ enum ViewCommands {
       context.print("audit:")
       try context.show(auditReport(audit, path: path))
       context.print("")
-      context.print("try: timebank balance \(state.members.keys.sorted().first?.rawValue ?? "m01") --log \(path)")
+      context.print(
+        "try: timebank balance \(state.members.keys.sorted().first?.rawValue ?? "m01") --log \(path)")
       context.print("     timebank report teams --log \(path)")
       context.print("     timebank audit --log \(path)")
     }

@@ -329,7 +329,8 @@ enum WriteCommands {
     let reason = context.parsed.value("reason") ?? ""
     try context.write { _, _ in
       confirming
-        ? .partyActivityConfirmed(activity: activity) : .partyActivityRejected(activity: activity, reason: reason)
+        ? .partyActivityConfirmed(activity: activity)
+        : .partyActivityRejected(activity: activity, reason: reason)
     }
   }
 

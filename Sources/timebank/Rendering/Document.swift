@@ -27,7 +27,8 @@ indirect enum OutputJSON {
     case .null: return "null"
     case .array(let values):
       if values.isEmpty { return "[]" }
-      return "[\n" + values.map { inner + $0.render(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
+      return "[\n" + values.map { inner + $0.render(indent: inner) }.joined(separator: ",\n") + "\n" + indent
+        + "]"
     case .object(let members):
       if members.isEmpty { return "{}" }
       let lines = members.map { key, value in

@@ -194,8 +194,10 @@ enum Messages {
     case .unknownTimeZone(let zone): "unknown time zone '\(zone)'"
     case .unknownActivity(let id): "no party activity '\(id)'"
     case .notAPartyMember(let member): "\(member) is not a party member"
-    case .activityNotPending(let activity, let status, let action): "cannot \(action) \(activity): it is \(status)"
-    case .alreadyCheckedIn(let member, let branch, let date): "\(member) already checked in to \(branch) on \(date)"
+    case .activityNotPending(let activity, let status, let action):
+      "cannot \(action) \(activity): it is \(status)"
+    case .alreadyCheckedIn(let member, let branch, let date):
+      "\(member) already checked in to \(branch) on \(date)"
     case .ledgerAlreadyOpened: "this ledger is already open; ledger.opened is only ever its first line"
     case .nothingToChange(let member):
       "nothing to change for \(member): give --name, --party, --not-party or --branch"

@@ -58,7 +58,9 @@ public struct PartyParticipation: Equatable, Sendable {
       for record in state.records.values {
         guard case .confirmed = record.status else { continue }
         let member = record.entry.member
-        if record.entry.date.year == year { served[member, default: (0, .zero, .zero, [])].year += record.entry.minutes }
+        if record.entry.date.year == year {
+          served[member, default: (0, .zero, .zero, [])].year += record.entry.minutes
+        }
         guard window.contains(record.entry.date) else { continue }
         communityMinutes += record.entry.minutes
         served[member, default: (0, .zero, .zero, [])].records += 1
@@ -66,9 +68,11 @@ public struct PartyParticipation: Equatable, Sendable {
         served[member, default: (0, .zero, .zero, [])].months.insert(record.entry.date.monthText)
       }
       var activities: [MemberID: [PartyActivityKind: Int]] = [:]
-      for activity in state.activities.values where activity.status == .confirmed && window.contains(activity.activity.date) {
+      for activity in state.activities.values
+      where activity.status == .confirmed && window.contains(activity.activity.date) {
         activities[activity.activity.member, default: [:]][activity.activity.kind, default: 0] += 1
-        served[activity.activity.member, default: (0, .zero, .zero, [])].months.insert(activity.activity.date.monthText)
+        served[activity.activity.member, default: (0, .zero, .zero, [])].months.insert(
+          activity.activity.date.monthText)
       }
       var byBranch: [BranchID?: BranchRow] = [:]
       // Party members of the community now: those who left are counted in neither members nor branches.
@@ -78,14 +82,19 @@ public struct PartyParticipation: Equatable, Sendable {
         let service = served[id] ?? (0, .zero, .zero, [])
         let row = MemberRow(
           community: community.name, member: id, name: member.name, branch: member.registration.branch,
-          checkIn: latest?.date, workplace: latest?.workplace, records: service.records, minutes: service.minutes,
+          checkIn: latest?.date, workplace: latest?.workplace, records: service.records,
+          minutes: service.minutes,
           activities: activities[id] ?? [:], monthsActive: service.months.count, yearMinutes: service.year,
-          target: state.policy(on: LocalDate(year: year, month: 12, day: 31) ?? LocalDate(daysSinceEpoch: 0)).partyAnnualTarget)
+          target: state.policy(on: LocalDate(year: year, month: 12, day: 31) ?? LocalDate(daysSinceEpoch: 0))
+            .partyAnnualTarget)
         members.append(row)
         let branch = member.registration.branch
-        var branchRow = byBranch[branch] ?? BranchRow(
-          community: community.name, branch: branch, name: branch.flatMap { state.branches[$0] } ?? "(no branch)",
-          partyMembers: 0, checkedIn: 0, active: 0, minutes: .zero, communityMinutes: communityMinutes)
+        var branchRow =
+          byBranch[branch]
+          ?? BranchRow(
+            community: community.name, branch: branch,
+            name: branch.flatMap { state.branches[$0] } ?? "(no branch)",
+            partyMembers: 0, checkedIn: 0, active: 0, minutes: .zero, communityMinutes: communityMinutes)
         branchRow.partyMembers += 1
         if latest != nil { branchRow.checkedIn += 1 }
         if service.months.isEmpty == false { branchRow.active += 1 }
@@ -104,7 +113,9 @@ public struct PartyParticipation: Equatable, Sendable {
         all.minutes += row.minutes
       }
       all.communityMinutes += communityMinutes
-      branches += byBranch.values.sorted { ($0.branch?.rawValue ?? "\u{10FFFF}") < ($1.branch?.rawValue ?? "\u{10FFFF}") }
+      branches += byBranch.values.sorted {
+        ($0.branch?.rawValue ?? "\u{10FFFF}") < ($1.branch?.rawValue ?? "\u{10FFFF}")
+      }
     }
     self.members = members
     self.branches = branches
@@ -163,25 +174,30 @@ public struct PartyHandbook: Equatable, Sendable {
       entries.append(
         HandbookEntry(
           date: record.entry.date, seq: record.seq, id: id.rawValue,
-          kind: .service(category: record.entry.category, minutes: record.entry.minutes, team: record.entry.team),
+          kind: .service(
+            category: record.entry.category, minutes: record.entry.minutes, team: record.entry.team),
           status: record.status.name, note: record.entry.place ?? "", recordedBy: record.recordedBy,
           decidedBy: record.decidedBy))
     }
     for (id, activity) in state.activities where activity.activity.member == member {
       entries.append(
         HandbookEntry(
-          date: activity.activity.date, seq: activity.seq, id: id.rawValue, kind: .activity(activity.activity.kind),
-          status: activity.status.rawValue, note: activity.activity.note ?? "", recordedBy: activity.recordedBy,
+          date: activity.activity.date, seq: activity.seq, id: id.rawValue,
+          kind: .activity(activity.activity.kind),
+          status: activity.status.rawValue, note: activity.activity.note ?? "",
+          recordedBy: activity.recordedBy,
           decidedBy: activity.decidedBy))
     }
     self.entries = entries.sorted { ($0.date, $0.seq) < ($1.date, $1.seq) }
     var years: [Int: YearTotals] = [:]
     for entry in self.entries where entry.status == "confirmed" {
       let year = entry.date.year
-      var totals = years[year] ?? YearTotals(
-        year: year, records: 0, minutes: .zero,
-        target: state.policy(on: LocalDate(year: year, month: 12, day: 31) ?? entry.date).partyAnnualTarget,
-        activities: [:])
+      var totals =
+        years[year]
+        ?? YearTotals(
+          year: year, records: 0, minutes: .zero,
+          target: state.policy(on: LocalDate(year: year, month: 12, day: 31) ?? entry.date).partyAnnualTarget,
+          activities: [:])
       switch entry.kind {
       case .service(_, let minutes, _):
         totals.records += 1
@@ -240,7 +256,8 @@ public struct QuarterlyServiceCard: Equatable, Sendable {
           let member = state.members[id]
         else { continue }
         var row = MemberRow(
-          community: community.name, member: id, name: member.name, branch: checkIn.branch, checkIn: checkIn.date,
+          community: community.name, member: id, name: member.name, branch: checkIn.branch,
+          checkIn: checkIn.date,
           records: 0, minutes: .zero, activities: [:])
         for (_, record, _) in community.confirmedRecords(in: window) where record.entry.member == id {
           row.records += 1
@@ -252,7 +269,9 @@ public struct QuarterlyServiceCard: Equatable, Sendable {
               confirmedBy: record.decidedBy))
         }
         for activity in state.activities.values
-        where activity.activity.member == id && activity.status == .confirmed && window.contains(activity.activity.date) {
+        where activity.activity.member == id && activity.status == .confirmed
+          && window.contains(activity.activity.date)
+        {
           row.activities[activity.activity.kind, default: 0] += 1
         }
         members.append(row)

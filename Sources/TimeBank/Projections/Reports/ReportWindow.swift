@@ -15,7 +15,8 @@ public struct ReportWindow: Equatable, Sendable {
     guard bytes.count == 6, bytes[4] == UInt8(ascii: "Q") || bytes[4] == UInt8(ascii: "q"),
       let year = LocalDate.number(bytes[0..<4]), let quarter = LocalDate.number(bytes[5..<6]),
       (1...4).contains(quarter), let from = LocalDate(year: year, month: quarter * 3 - 2, day: 1),
-      let to = LocalDate(year: year, month: quarter * 3, day: LocalDate.daysIn(month: quarter * 3, year: year))
+      let to = LocalDate(
+        year: year, month: quarter * 3, day: LocalDate.daysIn(month: quarter * 3, year: year))
     else { return nil }
     self.init(from: from, to: to)
   }
@@ -51,9 +52,13 @@ public struct CommunityLedger: Sendable {
   }
 
   /// Confirmed service records of this community whose date is in `window`.
-  public func confirmedRecords(in window: ReportWindow) -> [(id: RecordID, record: RecordState, points: Points)] {
+  public func confirmedRecords(in window: ReportWindow) -> [(
+    id: RecordID, record: RecordState, points: Points
+  )] {
     state.records.compactMap { id, record in
-      guard case .confirmed(let points) = record.status, window.contains(record.entry.date) else { return nil }
+      guard case .confirmed(let points) = record.status, window.contains(record.entry.date) else {
+        return nil
+      }
       return (id, record, points)
     }.sorted { $0.record.seq < $1.record.seq }
   }

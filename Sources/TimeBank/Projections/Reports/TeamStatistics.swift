@@ -35,7 +35,8 @@ public struct TeamStatistics: Equatable, Sendable {
         && lhs.peopleServed == rhs.peopleServed
         && lhs.byCategory.map(\.category) == rhs.byCategory.map(\.category)
         && lhs.byCategory.map(\.minutes) == rhs.byCategory.map(\.minutes)
-        && lhs.byMonth.map(\.month) == rhs.byMonth.map(\.month) && lhs.byMonth.map(\.minutes) == rhs.byMonth.map(\.minutes)
+        && lhs.byMonth.map(\.month) == rhs.byMonth.map(\.month)
+        && lhs.byMonth.map(\.minutes) == rhs.byMonth.map(\.minutes)
         && lhs.top == rhs.top
     }
   }
@@ -58,20 +59,27 @@ public struct TeamStatistics: Equatable, Sendable {
       var byTeam: [TeamID?: Accumulator] = [:]
       for (_, record, points) in community.confirmedRecords(in: window) {
         let name = community.state.members[record.entry.member]?.name ?? record.entry.member.rawValue
-        byTeam[record.entry.team, default: Accumulator()].add(record.entry, points: points, name: name, key: key)
+        byTeam[record.entry.team, default: Accumulator()].add(
+          record.entry, points: points, name: name, key: key)
         all.add(record.entry, points: points, name: name, key: key)
       }
       for (id, team) in community.state.teams {
         everyMember.formUnion(team.members.map { key + "\u{1F}" + $0.rawValue })
         let accumulator = byTeam[id] ?? Accumulator()
-        rows.append(accumulator.row(community: community.name, team: id, name: team.name, kind: team.kind, membersNow: team.members.count))
+        rows.append(
+          accumulator.row(
+            community: community.name, team: id, name: team.name, kind: team.kind,
+            membersNow: team.members.count))
       }
       if let loose = byTeam[nil] {
-        rows.append(loose.row(community: community.name, team: nil, name: "(no team)", kind: nil, membersNow: 0))
+        rows.append(
+          loose.row(community: community.name, team: nil, name: "(no team)", kind: nil, membersNow: 0))
       }
     }
     self.rows = rows.sorted {
-      ($1.minutes.value, $0.community, $0.team?.rawValue ?? "\u{10FFFF}") < ($0.minutes.value, $1.community, $1.team?.rawValue ?? "\u{10FFFF}")
+      ($1.minutes.value, $0.community, $0.team?.rawValue ?? "\u{10FFFF}") < (
+        $0.minutes.value, $1.community, $1.team?.rawValue ?? "\u{10FFFF}"
+      )
     }
     totals = all.row(community: "", team: nil, name: "total", kind: nil, membersNow: everyMember.count)
   }
@@ -102,11 +110,15 @@ public struct TeamStatistics: Equatable, Sendable {
     }
 
     func row(community: String, team: TeamID?, name: String, kind: TeamKind?, membersNow: Int) -> Row {
-      let top = byMember.sorted { ($1.value.value, $0.key) < ($0.value.value, $1.key) }.prefix(TeamStatistics.topCount)
+      let top = byMember.sorted { ($1.value.value, $0.key) < ($0.value.value, $1.key) }.prefix(
+        TeamStatistics.topCount)
       return Row(
-        community: community, team: team, name: name, kind: kind, membersNow: membersNow, activeMembers: members.count,
+        community: community, team: team, name: name, kind: kind, membersNow: membersNow,
+        activeMembers: members.count,
         records: records, minutes: minutes, points: points, peopleServed: served,
-        byCategory: byCategory.sorted { ($1.value.value, $0.key) < ($0.value.value, $1.key) }.map { ($0.key, $0.value) },
+        byCategory: byCategory.sorted { ($1.value.value, $0.key) < ($0.value.value, $1.key) }.map {
+          ($0.key, $0.value)
+        },
         byMonth: byMonth.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
         top: top.compactMap { key, minutes in
           names[key].map { Volunteer(member: $0.0, name: $0.1, minutes: minutes) }
