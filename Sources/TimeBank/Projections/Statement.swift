@@ -34,8 +34,7 @@ public struct Statement: Equatable, Sendable {
     var lines: [StatementLine] = []
     for record in records {
       let transfers = state.transfers(for: record.event)
-      let date =
-        state.records.isEmpty && state.lastSeq == 0 ? record.at.localDate : state.localDate(of: record.at)
+      let date = state.localDate(of: record.at)
       for transfer in transfers where transfer.from == account || transfer.to == account {
         let amount = transfer.to == account ? transfer.points : -transfer.points
         balance += amount
