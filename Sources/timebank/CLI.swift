@@ -75,6 +75,7 @@ enum CLI {
     ["repair"]: ViewCommands.repair,
     ["checkpoint"]: ViewCommands.checkpoint,
     ["demo"]: ViewCommands.demo,
+    ["completion"]: CompletionCommands.completion,
   ]
 
   /// Parses, validates and runs one command line.

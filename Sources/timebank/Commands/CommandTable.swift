@@ -360,5 +360,8 @@ enum CommandTable {
             "preset", "preset",
             "sample (default: 40 volunteers, four months) or article (the articles' year)."),
         ] + [format]),
+      CommandSpec(
+        name: "completion", summary: "Print a shell completion script: source <(timebank completion bash).",
+        positionals: [argument("shell", "bash or zsh.")]),
     ])
 }
