@@ -65,8 +65,11 @@ public enum Audit {
   /// Audits a log's bytes.
   /// - Complexity: O(n) in the size of the log.
   /// - Parameter committedLength: from the batch journal (`LogFile.committedLength`), if any.
+  ///   - progress: called now and then during the replay with (events replayed, events in all), so a
+  ///     terminal can show how far a long audit has come; it must not touch the ledger.
   public static func run(
-    _ bytes: [UInt8], committedLength: Int? = nil, expecting checkpoints: [Checkpoint] = []
+    _ bytes: [UInt8], committedLength: Int? = nil, expecting checkpoints: [Checkpoint] = [],
+    progress: ((Int, Int) -> Void)? = nil
   ) -> AuditReport {
     var report = AuditReport(events: 0, bytes: bytes.count, headHash: LogLine.genesisHash)
     let contents: LogContents
@@ -83,6 +86,7 @@ public enum Audit {
     report.tornTail = contents.tornTail
     var state = LedgerState()
     for record in contents.records {
+      if let progress, record.seq % 10_000 == 0 { progress(record.seq, contents.records.count) }
       let failure: AuditProblem?
       do {
         try Rules.validate(record.event, actor: record.actor, at: record.at, in: state)

@@ -335,7 +335,8 @@ enum CommandTable {
           OptionSpec(
             name: "expect", valueName: "seq:hash",
             help: "A published checkpoint the log must still match (repeatable).",
-            isRepeatable: true)
+            isRepeatable: true),
+          flag("quiet", "No progress on the terminal."),
         ] + viewing),
       CommandSpec(
         name: "checkpoint",

@@ -356,9 +356,16 @@ enum ViewCommands {
       checkpoints.append(checkpoint)
     }
     guard !bytes.isEmpty else { throw .log(.empty(path: context.logPath)) }
+    // Progress on a terminal only (never into a file or a pipe), unless --quiet.
+    let showsProgress = isatty(STDERR_FILENO) == 1 && !context.parsed.has("quiet")
     let report = Audit.run(
       bytes, committedLength: LogFile.committedLength(of: context.logPath, fileLength: bytes.count),
-      expecting: checkpoints)
+      expecting: checkpoints,
+      progress: showsProgress
+        ? { done, total in
+          FileHandle.standardError.write(Data("\raudit: \(done * 100 / max(total, 1))% (\(done) of \(total) events)".utf8))
+        } : nil)
+    if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     try context.show(auditReport(report, path: context.logPath))
     if let failure = report.failure {
       throw .other(
