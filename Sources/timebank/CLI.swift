@@ -76,6 +76,8 @@ enum CLI {
     ["checkpoint"]: ViewCommands.checkpoint,
     ["demo"]: ViewCommands.demo,
     ["completion"]: CompletionCommands.completion,
+    ["import", "services"]: ImportCommands.services,
+    ["import", "members"]: ImportCommands.members,
   ]
 
   /// Parses, validates and runs one command line.

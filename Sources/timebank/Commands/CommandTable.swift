@@ -76,6 +76,37 @@ enum CommandTable {
             name: "show", summary: "Show the policies in force and when they began.", options: viewing),
         ]),
       CommandSpec(
+        name: "import", summary: "Import a sheet saved from Excel or WPS as CSV: every row, or none.",
+        subcommands: [
+          CommandSpec(
+            name: "services", summary: "Record service from a sheet, one row per record (coordinator).",
+            discussion:
+              "Headers, in Chinese or English: 姓名/name or 编号/member, 日期/date, 时长/hours or 分钟/minutes, "
+              + "类别/category; optional 服务队/team, 服务人数/served, 地点/place, 备注/note. If any row is "
+              + "bad, nothing is appended and every bad row is listed. Importing the same sheet again "
+              + "appends nothing.",
+            positionals: [argument("file", "The sheet: CSV, UTF-8 or GB18030, comma or tab separated.")],
+            options: [
+              option("encoding", "encoding", "utf-8 or gb18030 (default: detected)."),
+              flag("check", "Show the rows as they would be recorded, and append nothing."),
+              option("category", "category", "The category of rows that have none."),
+              option("team", "team", "The team of rows that have none."),
+              log, actor, format,
+            ]),
+          CommandSpec(
+            name: "members", summary: "Register members from a sheet, one row per member (coordinator).",
+            discussion:
+              "Headers, in Chinese or English: 编号/id, 姓名/name; optional 党员/party (是/否), 支部/branch, "
+              + "入会日期/joined (default: the day of the first import), 服务队/team (also join it).",
+            positionals: [argument("file", "The sheet: CSV, UTF-8 or GB18030, comma or tab separated.")],
+            options: [
+              option("encoding", "encoding", "utf-8 or gb18030 (default: detected)."),
+              flag("check", "Show the rows as they would be recorded, and append nothing."),
+              option("team", "team", "A team for members whose row names none."),
+              log, actor, format,
+            ]),
+        ]),
+      CommandSpec(
         name: "member", summary: "Register and look after volunteers.",
         subcommands: [
           CommandSpec(
