@@ -76,6 +76,7 @@ enum CLI {
     ["checkpoint"]: ViewCommands.checkpoint,
     ["demo"]: ViewCommands.demo,
     ["completion"]: CompletionCommands.completion,
+    ["export"]: ExportCommands.export,
     ["import", "services"]: ImportCommands.services,
     ["import", "members"]: ImportCommands.members,
   ]

@@ -4,14 +4,14 @@
 /// The journal has, in order:
 /// - a header comment: the community, the log's head `seq` and hash, how to check both;
 /// - directives: `commodity PTS` (two decimals), `tag seq`, and one `account` per account (members,
-///   then cards, each sorted by id, then the system accounts), so `ledger --pedantic` and
-///   `hledger check --strict` accept it and `bal -E` lists every account;
+///   then cards, each sorted by id, then the system accounts, with the member's or card's name), so
+///   `ledger --pedantic` and `hledger check --strict` accept it;
 /// - one transaction per event that moves points, in log order:
 ///
 /// ```
-/// 2025-03-04 service.confirmed confirm-s1 | s1: m05 郭海燕 助老 2.0h on 2025-03-04
+/// 2025-03-04 service.confirmed confirm-s1 | s1: m01 赵丽华 环境整治 4.0h on 2025-03-04
 ///     ; seq: 110
-///     member:m05  4.00 PTS
+///     member:m01  4.00 PTS
 ///     system:issued  -4.00 PTS
 /// ```
 ///
@@ -74,33 +74,24 @@ public enum LedgerJournal {
   // MARK: Parts
 
   private static func header(_ state: LedgerState, transactionCount: Int) -> String {
-    let head =
-      state.lastSeq == 0
-      ? "; Log: empty (no events)."
-      : "; Log: head seq \(state.lastSeq), head hash \(state.headHash)."
-    let check =
-      state.lastSeq == 0
-      ? ["; Check it: hledger -f THIS bal, or ledger -f THIS bal, against timebank balance --log LOG."]
-      : [
-        "; Check it:",
-        ";   timebank audit --log LOG --expect \(state.lastSeq):\(state.headHash)",
-        ";     (the log still has this head, so this journal is all of it up to that seq), then",
-        ";   hledger -f THIS bal   or   ledger -f THIS bal --flat",
-        ";     shows the balances of timebank balance --log LOG (accounts at zero only with -E).",
-      ]
-    let lines =
-      [
-        "; \(singleLine(state.community)): time bank points as a ledger-cli / hledger journal.",
-        "; Written by timebank export --format ledger from the log alone: the same log gives this",
-        "; text byte for byte.",
-        head,
-        "; One transaction per event that moves points (\(transactionCount) here), in log order, dated",
-        "; by the local day of the event's time in \(state.timeZoneName); description: event type and id,",
-        "; then | and a note; tag seq: the event's line in the log. Amounts: points (PTS), two decimals.",
-        "; Accounts: member:<id> and card:<id> as in timebank; @issued and @redeemed are",
-        "; system:issued and system:redeemed here (a leading @ cannot name an account on the",
-        "; command line of ledger, a payee query, or of hledger, a file of arguments).",
-      ] + check
+    let seq = state.lastSeq
+    let log = seq == 0 ? "; Log: empty." : "; Log: seq 1 to \(seq), head hash \(state.headHash)."
+    let audit = "timebank audit --log LOG" + (seq == 0 ? "" : " --expect \(seq):\(state.headHash)")
+    let lines = [
+      "; \(singleLine(state.community)) time bank: every points posting, as a ledger-cli / hledger journal.",
+      "; Written by 'timebank export --format ledger' from the log alone; the same log gives the same text.",
+      log,
+      "; One transaction per event that moves points (\(transactionCount)): dated by the local day of the",
+      "; event in \(state.timeZoneName), described by the event's type and id, then | and a note, tagged",
+      "; with its seq. Amounts are points (PTS). Accounts are named as in timebank, member:<id> and",
+      "; card:<id>, except @issued and @redeemed, here system:issued and system:redeemed (a leading @",
+      "; cannot name an account on the command line: ledger reads it as a payee, hledger as a file).",
+      "; To check it against the log:",
+      ";   \(audit)",
+      ";   (passes only if the log still has this head), then compare",
+      ";   hledger -f THIS bal   or   ledger -f THIS bal --flat",
+      ";   with 'timebank balance --log LOG': the same balances (an account at zero may be left out).",
+    ]
     return lines.map { $0 + "\n" }.joined()
   }
 

@@ -370,6 +370,18 @@ enum CommandTable {
           flag("quiet", "No progress on the terminal."),
         ] + viewing),
       CommandSpec(
+        name: "export",
+        summary: "Write every points posting for another program: ledger-cli / hledger (--format ledger).",
+        discussion: """
+          --format ledger writes a ledger-cli / hledger journal to stdout: one transaction per event that
+          moves points, in points (PTS), between accounts member:<id>, card:<id>, system:issued and
+          system:redeemed (timebank's @issued and @redeemed). 'hledger -f FILE bal' or
+          'ledger -f FILE bal --flat' then shows the balances of 'timebank balance'.
+          """,
+        options: [
+          option("format", "format", "ledger: a ledger-cli / hledger journal.", required: true), log,
+        ]),
+      CommandSpec(
         name: "checkpoint",
         summary: "Print a checkpoint for the notice board (公示): seq, date, head hash and totals.",
         discussion: """
