@@ -155,7 +155,7 @@ public enum LedgerJournal {
   }
 
   /// What the posting was for, as a volunteer or an auditor would want to read it.
-  private static func note(for event: Event, in state: LedgerState) -> String {
+  static func note(for event: Event, in state: LedgerState) -> String {
     switch event {
     case .serviceConfirmed(let id, _):
       return serviceNote(id, in: state)

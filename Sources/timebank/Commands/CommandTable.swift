@@ -371,7 +371,7 @@ enum CommandTable {
         ] + viewing),
       CommandSpec(
         name: "export",
-        summary: "Write every points posting for another program: ledger-cli / hledger (--format ledger).",
+        summary: "Write the log or its postings for another program: ledger-cli / hledger, or CSV for Excel.",
         discussion: """
           --format ledger writes a ledger-cli / hledger journal to stdout: one transaction per event that
           moves points, in points (PTS), between accounts member:<id>, card:<id>, system:issued and
@@ -379,7 +379,9 @@ enum CommandTable {
           'ledger -f FILE bal --flat' then shows the balances of 'timebank balance'.
           """,
         options: [
-          option("format", "format", "ledger: a ledger-cli / hledger journal.", required: true), log,
+          option("format", "format", "ledger (a ledger-cli / hledger journal) or csv.", required: true),
+          option("what", "what", "With csv: log (every event, as stored; the default) or postings."),
+          flag("bom", "With csv: start with a byte-order mark, so Excel reads the Chinese as UTF-8."), log,
         ]),
       CommandSpec(
         name: "checkpoint",
