@@ -77,6 +77,8 @@ enum CLI {
     ["demo"]: ViewCommands.demo,
     ["completion"]: CompletionCommands.completion,
     ["export"]: ExportCommands.export,
+    ["certificate", "issue"]: CertificateCommands.issue,
+    ["certificate", "verify"]: CertificateCommands.verify,
     ["import", "services"]: ImportCommands.services,
     ["import", "members"]: ImportCommands.members,
   ]

@@ -338,6 +338,33 @@ enum CommandTable {
             options: reportOptions),
         ]),
       CommandSpec(
+        name: "certificate",
+        summary: "Volunteer service certificates (志愿服务记录证明): issue one, verify one.",
+        subcommands: [
+          CommandSpec(
+            name: "issue",
+            summary: "A member's confirmed service in a window, as a certificate with a verification code.",
+            discussion: """
+              States the service time, content and recording unit (《志愿服务记录与证明出具办法》 Art. 15):
+              confirmed records only. The code carries the log's seq and hash at issue.
+              """,
+            positionals: [argument("member", "The volunteer.")],
+            options: [
+              option("from", "date", "First service date certified."),
+              option("to", "date", "Last service date certified."),
+              option("format", "format", "text (default, Chinese) or html (one A4 page)."), log,
+            ]),
+          CommandSpec(
+            name: "verify",
+            summary: "Check a certificate's verification code against the log.",
+            discussion: """
+              Exit 0: genuine, and what it certifies. Exit 1: no such certificate. Exit 2: the log was
+              changed since the certificate was issued.
+              """,
+            positionals: [argument("code", "The verification code printed on the certificate.")],
+            options: [log]),
+        ]),
+      CommandSpec(
         name: "balance", summary: "Points balance, pending points, confirmed hours and star level.",
         positionals: [
           argument(
