@@ -1,0 +1,129 @@
+import Foundation
+import TimeBank
+
+/// One full audit of a log, in this process, phase by phase: read the bytes, `Audit.run` (every hash,
+/// every rule, every invariant), then what every report does (verify and replay into a
+/// `LedgerState`) and every report projection built once.
+///
+/// `timebank-bench audit PATH` runs it in a child process of `run`, so each size's peak memory
+/// (`VmHWM`) is that audit's own: a process's high-water mark cannot be reset.
+struct AuditProbe: Sendable {
+  var events = 0
+  var bytes = 0
+  var readSeconds = 0.0
+  var auditSeconds = 0.0
+  var replaySeconds = 0.0
+  var projectionSeconds = 0.0
+  /// The projections one by one: `Balances.all`, `TeamStatistics`, `PartyParticipation`,
+  /// `CommunitySummary`.
+  var balancesSeconds = 0.0
+  var teamsSeconds = 0.0
+  var partySeconds = 0.0
+  var communitySeconds = 0.0
+  /// `VmHWM` after reading and `Audit.run`, before the replay for the reports.
+  var auditPeakMemoryBytes = 0
+  /// `VmHWM` at the end.
+  var peakMemoryBytes = 0
+  /// Something of every projection, so none of them can be optimised away.
+  var checksum = 0
+
+  var totalSeconds: Double { readSeconds + auditSeconds + replaySeconds + projectionSeconds }
+
+  /// Audits the log at `path` and builds every report projection.
+  /// - Throws: `.log` when it cannot be read, `.auditFailed` when the audit finds a problem.
+  static func measure(_ path: String) throws(BenchError) -> AuditProbe {
+    var probe = AuditProbe()
+    var clock = Stopwatch()
+    let bytes: [UInt8]
+    do {
+      bytes = try LogFile.openForReading(path).readAll()
+    } catch {
+      throw .log(error)
+    }
+    probe.readSeconds = clock.seconds
+    probe.bytes = bytes.count
+    let committed = LogFile.committedLength(of: path, fileLength: bytes.count)
+
+    clock = Stopwatch()
+    let report = Audit.run(bytes, committedLength: committed)
+    probe.auditSeconds = clock.seconds
+    guard report.isClean else {
+      let problem = report.failure.map { "line \($0.line), seq \($0.seq): \($0.problem)" } ?? "a torn tail"
+      throw .auditFailed(path: path, problem)
+    }
+    probe.events = report.events
+    probe.auditPeakMemoryBytes = ProcessFacts.peakMemoryBytes()
+
+    // `Audit.run` keeps its state to itself, so the reports replay the log again, as the CLI does.
+    clock = Stopwatch()
+    let contents: LogContents
+    do {
+      contents = try LogReader.verify(bytes, committedLength: committed)
+    } catch {
+      throw .log(.corrupt(path: path, error))
+    }
+    let state = LedgerState(replaying: contents.records)
+    probe.replaySeconds = clock.seconds
+
+    let lastDate = contents.records.last.map { state.localDate(of: $0.at) }
+    let community = CommunityLedger(name: state.community, state: state, lastEventDate: lastDate)
+    let window = ReportWindow()
+    clock = Stopwatch()
+    let balances = Balances.all(in: state)
+    probe.balancesSeconds = clock.seconds
+    clock = Stopwatch()
+    let teams = TeamStatistics([community], window: window)
+    probe.teamsSeconds = clock.seconds
+    clock = Stopwatch()
+    let year = lastDate?.year ?? CommunityPlan.firstDate.year
+    let party = PartyParticipation([community], window: window, year: year)
+    probe.partySeconds = clock.seconds
+    clock = Stopwatch()
+    let summary = CommunitySummary([community], window: window)
+    probe.communitySeconds = clock.seconds
+    probe.projectionSeconds =
+      probe.balancesSeconds + probe.teamsSeconds + probe.partySeconds + probe.communitySeconds
+    probe.checksum =
+      balances.count + teams.rows.count + party.members.count + party.branches.count
+      + summary.registeredVolunteers
+    probe.peakMemoryBytes = ProcessFacts.peakMemoryBytes()
+    return probe
+  }
+
+  var json: [String: Any] {
+    [
+      "events": events, "bytes": bytes, "readSeconds": readSeconds, "auditSeconds": auditSeconds,
+      "replaySeconds": replaySeconds, "projectionSeconds": projectionSeconds, "totalSeconds": totalSeconds,
+      "auditPeakMemoryBytes": auditPeakMemoryBytes, "peakMemoryBytes": peakMemoryBytes, "checksum": checksum,
+      "balancesSeconds": balancesSeconds, "teamsSeconds": teamsSeconds, "partySeconds": partySeconds,
+      "communitySeconds": communitySeconds,
+    ]
+  }
+
+  init() {}
+
+  /// Reads what a child printed.
+  init?(json text: String) {
+    guard let data = text.data(using: .utf8),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+      let events = object["events"] as? Int, let bytes = object["bytes"] as? Int,
+      let read = object["readSeconds"] as? Double, let audit = object["auditSeconds"] as? Double,
+      let replay = object["replaySeconds"] as? Double,
+      let projections = object["projectionSeconds"] as? Double,
+      let auditPeak = object["auditPeakMemoryBytes"] as? Int, let peak = object["peakMemoryBytes"] as? Int
+    else { return nil }
+    self.events = events
+    self.bytes = bytes
+    readSeconds = read
+    auditSeconds = audit
+    replaySeconds = replay
+    projectionSeconds = projections
+    auditPeakMemoryBytes = auditPeak
+    peakMemoryBytes = peak
+    checksum = object["checksum"] as? Int ?? 0
+    balancesSeconds = object["balancesSeconds"] as? Double ?? 0
+    teamsSeconds = object["teamsSeconds"] as? Double ?? 0
+    partySeconds = object["partySeconds"] as? Double ?? 0
+    communitySeconds = object["communitySeconds"] as? Double ?? 0
+  }
+}
