@@ -17,10 +17,14 @@ public struct AccountBalance: Equatable, Sendable {
 public enum Balances {
   /// The balance of one account; nil when the account does not exist.
   public static func balance(of account: AccountID, in state: LedgerState) -> AccountBalance? {
+    balance(of: account, in: state, pending: state.pendingPoints(of: account))
+  }
+
+  static func balance(of account: AccountID, in state: LedgerState, pending: Points) -> AccountBalance? {
     guard state.exists(account) else { return nil }
     var result = AccountBalance(
       account: account, name: account.description, totals: state.accounts[account] ?? AccountTotals(),
-      pending: state.pendingPoints(of: account))
+      pending: pending)
     switch account {
     case .member(let id):
       guard let member = state.members[id] else { return nil }
@@ -41,7 +45,9 @@ public enum Balances {
     let accounts =
       state.members.keys.sorted().map(AccountID.member) + state.cards.keys.sorted().map(AccountID.card)
       + [.issued, .redeemed]
-    return accounts.compactMap { balance(of: $0, in: state) }
+    // Pending points of every account in one pass over the records, not one pass per account.
+    let pending = state.pendingPointsByAccount()
+    return accounts.compactMap { balance(of: $0, in: state, pending: pending[$0] ?? .zero) }
   }
 }
 

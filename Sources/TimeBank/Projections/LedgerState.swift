@@ -212,12 +212,19 @@ public struct LedgerState: Equatable, Sendable {
 
   /// Points that pending records of `account` would earn under the policy for their dates.
   public func pendingPoints(of account: AccountID) -> Points {
-    var total = Points.zero
-    for record in records.values where record.status == .pending && record.entry.creditTo == account {
-      total += policy(on: record.entry.date).points(
+    pendingPointsByAccount()[account] ?? .zero
+  }
+
+  /// Points that pending records would earn, for every account they credit, in one pass.
+  /// - Complexity: O(r) in the number of records.
+  public func pendingPointsByAccount() -> [AccountID: Points] {
+    var pending: [AccountID: Points] = [:]
+    for record in records.values where record.status == .pending {
+      let points = policy(on: record.entry.date).points(
         for: record.entry.minutes, category: record.entry.category)
+      pending[record.entry.creditTo, default: .zero] += points
     }
-    return total
+    return pending
   }
 
   /// The points movements an event makes, worked out from the state before it.
