@@ -19,7 +19,14 @@ public struct JSONScanner {
   ///
   /// - Complexity: O(n) in the number of bytes.
   public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    try parse(bytes, depth: 0)
+  }
+
+  /// Parses `bytes` as one JSON value found `depth` levels inside another, so the nesting limit
+  /// counts the levels around it too (a line's `data` is one level inside the line).
+  static func parse(_ bytes: UnsafeBufferPointer<UInt8>, depth: Int) throws(JSONSyntaxError) -> JSONValue {
     var scanner = JSONScanner(bytes)
+    scanner.depth = depth
     let value = try scanner.value()
     guard scanner.index == bytes.count else { throw scanner.error("unexpected bytes after the value") }
     return value
@@ -186,10 +193,10 @@ public struct JSONScanner {
     }
     let text: String?
     if scalars.isEmpty {
-      text = String(validating: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self)
+      text = UTF8Validation.string(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
     } else {
       scalars.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-      text = String(validating: scalars, as: UTF8.self)
+      text = scalars.withUnsafeBufferPointer { UTF8Validation.string($0) }
     }
     guard let text else { throw error("string is not valid UTF-8") }
     index += 1

@@ -82,6 +82,28 @@ public final class LogFile {
     isLocked = true
   }
 
+  /// The file's length now.
+  public func length() throws(LogError) -> Int {
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { throw .io(path: path, operation: "stat", code: errno) }
+    return Int(info.st_size)
+  }
+
+  /// Reads up to `buffer.count` bytes at `offset`; fewer (0 at the end) when the file is shorter.
+  public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(LogError) -> Int {
+    var total = 0
+    while total < buffer.count {
+      let count = pread(descriptor, buffer.baseAddress.map { $0 + total }, buffer.count - total, off_t(offset + total))
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw .io(path: path, operation: "read", code: errno)
+      }
+      if count == 0 { break }
+      total += count
+    }
+    return total
+  }
+
   /// Every byte of the file, read from the start.
   /// - Complexity: O(n) in the size of the file.
   public func readAll() throws(LogError) -> [UInt8] {

@@ -338,7 +338,8 @@ extension Policy {
 final class FieldReader {
   private let object: JSONObject
   private let prefix: String
-  private var read: Set<String> = []
+  /// The keys asked for so far (a handful: a linear search beats hashing here).
+  private var read: [String] = []
 
   init(_ object: JSONObject, prefix: String = "") {
     self.object = object
@@ -346,7 +347,7 @@ final class FieldReader {
   }
 
   private func value(_ key: String) -> JSONValue? {
-    read.insert(key)
+    read.append(key)
     return object[key]
   }
 
@@ -422,9 +423,21 @@ final class FieldReader {
   }
 
   func checkNoUnknownMembers() throws(EventDecodingError) {
-    var seen: Set<String> = []
-    for member in object.members {
-      if !seen.insert(member.key).inserted { throw failure(member.key, "appears twice") }
+    let members = object.members
+    if members.count > 32 {
+      // A long object cannot be an event's; find what is wrong with it without a quadratic search.
+      var seen: Set<String> = []
+      let read = Set(self.read)
+      for member in members {
+        if !seen.insert(member.key).inserted { throw failure(member.key, "appears twice") }
+        if !read.contains(member.key) { throw failure(member.key, "is not a field of this event") }
+      }
+      return
+    }
+    for (index, member) in members.enumerated() {
+      for earlier in members[..<index] where earlier.key == member.key {
+        throw failure(member.key, "appears twice")
+      }
       if !read.contains(member.key) { throw failure(member.key, "is not a field of this event") }
     }
   }

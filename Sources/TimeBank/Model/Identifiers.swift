@@ -75,6 +75,15 @@ public enum IdentifierSyntax {
     if text.utf8.count > maximumLength { return "is longer than \(maximumLength) bytes" }
     if text.hasPrefix("@") { return "starts with '@', which is reserved for system accounts" }
     if text.hasPrefix("-") { return "starts with '-'" }
+    // Most ids are printable ASCII: decide those without looking up Unicode properties.
+    if text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+      for byte in text.utf8 where byte == UInt8(ascii: ":") || byte == UInt8(ascii: "/")
+        || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+      {
+        return "contains '\(Character(Unicode.Scalar(byte)))'"
+      }
+      return nil
+    }
     for scalar in text.unicodeScalars {
       switch scalar.properties.generalCategory {
       case .control, .format, .unassigned, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator,

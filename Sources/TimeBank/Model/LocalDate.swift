@@ -16,10 +16,16 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
   /// Parses exactly `YYYY-MM-DD`.
   public init?(_ text: String) {
-    let bytes = Array(text.utf8)
+    var text = text
+    guard let date = text.withUTF8({ LocalDate(utf8: $0) }) else { return nil }
+    self = date
+  }
+
+  /// Parses exactly `YYYY-MM-DD` from UTF-8 bytes (what `init(_:)` does, without making a `String`).
+  public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
     guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-      let year = LocalDate.number(bytes[0..<4]), let month = LocalDate.number(bytes[5..<7]),
-      let day = LocalDate.number(bytes[8..<10])
+      let year = LocalDate.number(bytes, 0..<4), let month = LocalDate.number(bytes, 5..<7),
+      let day = LocalDate.number(bytes, 8..<10)
     else { return nil }
     self.init(year: year, month: month, day: day)
   }
@@ -68,9 +74,16 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
   }
 
+  /// The decimal number written in `digits`, or nil unless every byte is a digit.
   static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+    digits.withUnsafeBufferPointer { number($0, 0..<$0.count) }
+  }
+
+  /// The decimal number written in `bytes[range]`, or nil unless every byte there is a digit.
+  static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
     var value = 0
-    for byte in digits {
+    for index in range {
+      let byte = bytes[index]
       guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
       value = value * 10 + Int(byte - UInt8(ascii: "0"))
     }

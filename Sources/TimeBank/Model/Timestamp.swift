@@ -12,12 +12,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
   /// Parses `YYYY-MM-DDTHH:MM:SS` followed by `Z` or `±HH:MM` (fractional seconds are not accepted).
   public init?(_ text: String) {
-    let bytes = Array(text.utf8)
+    var text = text
+    guard let instant = text.withUTF8({ Timestamp(utf8: $0) }) else { return nil }
+    self = instant
+  }
+
+  /// Parses the same text from UTF-8 bytes, without making a `String`.
+  public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
     guard bytes.count == 20 || bytes.count == 25,
-      let date = LocalDate(String(decoding: bytes[0..<10], as: UTF8.self)),
+      let date = LocalDate(utf8: UnsafeBufferPointer(rebasing: bytes[0..<10])),
       bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-      let hour = LocalDate.number(bytes[11..<13]), let minute = LocalDate.number(bytes[14..<16]),
-      let second = LocalDate.number(bytes[17..<19]), hour < 24, minute < 60, second < 60
+      let hour = LocalDate.number(bytes, 11..<13), let minute = LocalDate.number(bytes, 14..<16),
+      let second = LocalDate.number(bytes, 17..<19), hour < 24, minute < 60, second < 60
     else { return nil }
     var offset = 0
     if bytes.count == 20 {
@@ -25,8 +31,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     } else {
       let sign = bytes[19]
       guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), bytes[22] == UInt8(ascii: ":"),
-        let offsetHours = LocalDate.number(bytes[20..<22]),
-        let offsetMinutes = LocalDate.number(bytes[23..<25]), offsetHours < 24, offsetMinutes < 60
+        let offsetHours = LocalDate.number(bytes, 20..<22),
+        let offsetMinutes = LocalDate.number(bytes, 23..<25), offsetHours < 24, offsetMinutes < 60
       else { return nil }
       offset = (offsetHours * 3600 + offsetMinutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
     }

@@ -163,6 +163,10 @@ public struct LedgerState: Equatable, Sendable {
     for record in records { apply(record) }
   }
 
+  /// Takes over the ids a `LogStream` replay collected (every line's id and its `seq`), after applying
+  /// its records with `recordingID` false: one dictionary of ids instead of two.
+  mutating func adoptIDs(_ ids: [String: Int]) { self.ids = ids }
+
   // MARK: Reading
 
   /// The policy that applies to service on `date`: the change with the latest effective date on or
@@ -229,22 +233,27 @@ public struct LedgerState: Equatable, Sendable {
 
   /// The points movements an event makes, worked out from the state before it.
   public func transfers(for event: Event) -> [Transfer] {
+    transfer(for: event).map { [$0] } ?? []
+  }
+
+  /// The one points movement an event makes, if any (no event makes more than one).
+  public func transfer(for event: Event) -> Transfer? {
     switch event {
     case .serviceConfirmed(let id, let points):
-      guard let record = records[id] else { return [] }
-      return [Transfer(from: .issued, to: record.entry.creditTo, points: points, kind: .service)]
+      guard let record = records[id] else { return nil }
+      return Transfer(from: .issued, to: record.entry.creditTo, points: points, kind: .service)
     case .serviceReversed(let id, _):
-      guard let record = records[id], case .confirmed(let points) = record.status else { return [] }
-      return [Transfer(from: record.entry.creditTo, to: .issued, points: points, kind: .reversal)]
+      guard let record = records[id], case .confirmed(let points) = record.status else { return nil }
+      return Transfer(from: record.entry.creditTo, to: .issued, points: points, kind: .reversal)
     case .pointsTransferred(let from, let to, let points, _):
-      return [Transfer(from: from, to: to, points: points, kind: .transfer)]
+      return Transfer(from: from, to: to, points: points, kind: .transfer)
     case .rewardRedeemed(let account, _, _, let points):
-      return [Transfer(from: account, to: .redeemed, points: points, kind: .redemption)]
+      return Transfer(from: account, to: .redeemed, points: points, kind: .redemption)
     case .redemptionCancelled(let id, _):
-      guard let redemption = redemptions[id], !redemption.isCancelled else { return [] }
-      return [Transfer(from: .redeemed, to: redemption.account, points: redemption.points, kind: .refund)]
+      guard let redemption = redemptions[id], !redemption.isCancelled else { return nil }
+      return Transfer(from: .redeemed, to: redemption.account, points: redemption.points, kind: .refund)
     default:
-      return []
+      return nil
     }
   }
 
@@ -252,7 +261,15 @@ public struct LedgerState: Equatable, Sendable {
 
   /// Applies one event of the log. Trusts the event: `Rules` decides whether it may happen.
   public mutating func apply(_ record: EventRecord) {
-    for transfer in transfers(for: record.event) { post(transfer) }
+    apply(record, transfer: transfer(for: record.event), recordingID: true)
+  }
+
+  /// Applies one event whose movement the caller has already worked out with `transfer(for:)`.
+  ///
+  /// - Parameter recordingID: false when the caller keeps the ids itself (a replay from `LogStream`,
+  ///   whose chain check already holds every id, hands them over with `adoptIDs(_:)`).
+  mutating func apply(_ record: EventRecord, transfer: Transfer?, recordingID: Bool) {
+    if let transfer { post(transfer) }
     switch record.event {
     case .ledgerOpened(let community, let zoneName, let policy):
       self.community = community
@@ -339,7 +356,7 @@ public struct LedgerState: Equatable, Sendable {
       activities[id]?.status = .rejected
       activities[id]?.decidedBy = record.actor
     }
-    ids[record.id] = record.seq
+    if recordingID { ids[record.id] = record.seq }
     lastSeq = record.seq
     headHash = record.hash
   }

@@ -57,60 +57,89 @@ public struct AuditReport: Equatable, Sendable {
   public var isClean: Bool { failure == nil && tornTail == nil }
 }
 
+/// How far a long audit has come, for a progress line on a terminal.
+public struct AuditProgress: Equatable, Sendable {
+  public var events: Int
+  public var bytes: Int
+  public var totalBytes: Int
+}
+
 /// The auditor's check: hash chain, `seq`, unique ids, then every event re-validated by the same rules
 /// that wrote it, as its actor at its `seq`, and the double-entry invariants after each event.
 ///
-/// Trusts nothing cached: it starts from the bytes.
+/// Trusts nothing cached: it starts from the bytes. It streams the log (`LogStream`), so memory holds
+/// the ledger's state, never the log; lines are hashed and decoded on every core.
 public enum Audit {
   /// Audits a log's bytes.
   /// - Complexity: O(n) in the size of the log.
   /// - Parameter committedLength: from the batch journal (`LogFile.committedLength`), if any.
-  ///   - progress: called now and then during the replay with (events replayed, events in all), so a
-  ///     terminal can show how far a long audit has come; it must not touch the ledger.
+  ///   - progress: called now and then with how far the replay has come, so a terminal can show it;
+  ///     it must not touch the ledger.
   public static func run(
     _ bytes: [UInt8], committedLength: Int? = nil, expecting checkpoints: [Checkpoint] = [],
-    progress: ((Int, Int) -> Void)? = nil
+    progress: ((AuditProgress) -> Void)? = nil
   ) -> AuditReport {
-    var report = AuditReport(events: 0, bytes: bytes.count, headHash: LogLine.genesisHash)
-    let contents: LogContents
-    do {
-      contents = try LogReader.verify(bytes, committedLength: committedLength)
-    } catch {
-      // Replay what came before the bad line, so the report still says how far the log is good.
-      let good = (try? LogReader.verify(Array(bytes.prefix(upTo: offsetOfLine(error.line, in: bytes)))))
-      report.events = good?.records.count ?? 0
-      report.headHash = good?.headHash ?? LogLine.genesisHash
-      report.failure = AuditFailure(line: error.line, seq: error.seq, problem: .chain(error.problem))
-      return report
-    }
-    report.tornTail = contents.tornTail
-    var state = LedgerState()
-    for record in contents.records {
-      if let progress, record.seq % 10_000 == 0 { progress(record.seq, contents.records.count) }
-      let failure: AuditProblem?
-      do {
-        try Rules.validate(record.event, actor: record.actor, at: record.at, in: state)
-        state.apply(record)
-        failure = invariantProblem(in: state)
+    run(bytesCount: bytes.count, expecting: checkpoints, progress: progress) { step, body in
+      bytes.withUnsafeBufferPointer {
+        LogStream.scan($0, committedLength: committedLength, progress: step, body)
+      }
+    }.report
+  }
+
+  /// Audits the log in `file`, reading it a block at a time, and returns the state it replayed too, so
+  /// views built after an audit need not replay the log again.
+  /// - Throws: `LogError.io` when the file cannot be read.
+  public static func run(
+    _ file: LogFile, expecting checkpoints: [Checkpoint] = [], progress: ((AuditProgress) -> Void)? = nil
+  ) throws(LogError) -> (report: AuditReport, state: LedgerState) {
+    let length = try file.length()
+    var failure: LogError?
+    let result = run(bytesCount: length, expecting: checkpoints, progress: progress) { step, body in
+      do throws(LogError) {
+        return try LogStream.scan(file, progress: step, body)
       } catch {
-        failure = .rule(error)
+        failure = error
+        return LogScan()
       }
-      if let failure {
-        report.failure = AuditFailure(line: record.seq, seq: record.seq, problem: failure)
-        break
-      }
-      report.events = record.seq
-      report.headHash = record.hash
     }
-    if report.failure == nil, let problem = systemAccountsProblem(in: state), let last = contents.records.last
-    {
-      report.failure = AuditFailure(line: last.seq, seq: last.seq, problem: .invariant(problem))
+    if let failure { throw failure }
+    return result
+  }
+
+  private static func run(
+    bytesCount: Int, expecting checkpoints: [Checkpoint], progress: ((AuditProgress) -> Void)?,
+    scan: (((Int) -> Void)?, (EventRecord) -> Bool) -> LogScan
+  ) -> (report: AuditReport, state: LedgerState) {
+    var replay = Replay(checkpoints: checkpoints)
+    var events = 0
+    let step: ((Int) -> Void)? = progress.map { progress in
+      { bytes in progress(AuditProgress(events: events, bytes: bytes, totalBytes: bytesCount)) }
+    }
+    let result = scan(step) { record in
+      events = record.seq
+      return replay.accept(record)
+    }
+    var report = AuditReport(events: replay.events, bytes: bytesCount, headHash: replay.headHash)
+    replay.state.adoptIDs(result.ids)
+    let state = replay.state
+    if let failure = replay.failure {
+      report.failure = failure
+    } else if let corruption = result.corruption {
+      report.failure = AuditFailure(
+        line: corruption.line, seq: corruption.seq, problem: .chain(corruption.problem))
+    } else {
+      report.tornTail = result.tornTail
+      if let problem = invariantProblem(in: state) ?? systemAccountsProblem(in: state).map({ .invariant($0) }),
+        replay.events > 0
+      {
+        report.failure = AuditFailure(line: replay.events, seq: replay.events, problem: problem)
+      }
     }
     if report.failure == nil {
       for checkpoint in checkpoints {
-        let found = checkpoint.seq <= contents.records.count ? contents.records[checkpoint.seq - 1].hash : nil
+        let found = replay.checkpointHashes[checkpoint.seq]
         if found != checkpoint.hash {
-          let line = min(checkpoint.seq, contents.records.count + 1)
+          let line = min(checkpoint.seq, replay.events + 1)
           report.failure = AuditFailure(
             line: line, seq: checkpoint.seq,
             problem: .checkpoint(seq: checkpoint.seq, expected: checkpoint.hash, found: found))
@@ -122,10 +151,68 @@ public enum Audit {
     report.redeemed = state.balance(of: .redeemed)
     report.outstanding = report.issued - report.redeemed
     report.accounts = state.accounts.count
-    return report
+    return (report, state)
   }
 
-  /// Checks the ledger-wide invariants, recomputed from records rather than from the running totals.
+  /// The rules and invariants, event by event, over verified lines.
+  private struct Replay {
+    var state = LedgerState()
+    var events = 0
+    var headHash = LogLine.genesisHash
+    var failure: AuditFailure?
+    let wanted: Set<Int>
+    var checkpointHashes: [Int: String] = [:]
+
+    init(checkpoints: [Checkpoint]) { wanted = Set(checkpoints.map(\.seq)) }
+
+    mutating func accept(_ record: EventRecord) -> Bool {
+      let problem: AuditProblem?
+      do {
+        try Rules.validate(record.event, actor: record.actor, at: record.at, in: state)
+        problem = Audit.applyChecked(record, to: &state)
+      } catch {
+        problem = .rule(error)
+      }
+      if let problem {
+        failure = AuditFailure(line: record.seq, seq: record.seq, problem: problem)
+        return false
+      }
+      events = record.seq
+      headHash = record.hash
+      if wanted.contains(record.seq) { checkpointHashes[record.seq] = record.hash }
+      return true
+    }
+  }
+
+  /// Applies one event and checks the double-entry invariants on the accounts it moved: none but
+  /// `@issued` below zero, and the movements summing to zero.
+  ///
+  /// Only the accounts an event moves can change, so checking them after each event holds the whole
+  /// ledger to the invariants that `invariantProblem` checks by scanning every account; the audit runs
+  /// that full scan too, once, at the end.
+  static func applyChecked(_ record: EventRecord, to state: inout LedgerState) -> AuditProblem? {
+    guard let transfer = state.transfer(for: record.event) else {
+      state.apply(record, transfer: nil, recordingID: false)
+      return nil
+    }
+    let before = (from: state.balance(of: transfer.from), to: state.balance(of: transfer.to))
+    state.apply(record, transfer: transfer, recordingID: false)
+    let after = (from: state.balance(of: transfer.from), to: state.balance(of: transfer.to))
+    if transfer.from != .issued && after.from < .zero {
+      return .invariant("account \(transfer.from) is below zero (\(after.from))")
+    }
+    if transfer.to != .issued && after.to < .zero {
+      return .invariant("account \(transfer.to) is below zero (\(after.to))")
+    }
+    let sum = (after.from - before.from) + (after.to - before.to)
+    guard sum == .zero else {
+      return .invariant("this event's postings sum to \(sum), not zero")
+    }
+    return nil
+  }
+
+  /// Checks the ledger-wide invariants by scanning every account.
+  /// - Complexity: O(a) in the number of accounts.
   static func invariantProblem(in state: LedgerState) -> AuditProblem? {
     var sum = Points.zero
     for (account, totals) in state.accounts {
@@ -153,14 +240,5 @@ public enum Audit {
       return "@redeemed is \(state.balance(of: .redeemed)), but open redemptions hold \(redeemed)"
     }
     return nil
-  }
-
-  private static func offsetOfLine(_ line: Int, in bytes: [UInt8]) -> Int {
-    var seen = 1
-    for (offset, byte) in bytes.enumerated() where byte == 0x0A {
-      seen += 1
-      if seen == line { return offset + 1 }
-    }
-    return bytes.count
   }
 }

@@ -459,7 +459,8 @@ private struct Checker {
 
   func name(_ text: String, field: String) throws(Rejection) {
     try self.text(text, field: field, required: true, limit: Rules.maximumNameLength)
-    if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+    // General category Cc is exactly U+0000...U+001F and U+007F...U+009F (a stable Unicode set).
+    if text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
       throw .invalidField(field: field, problem: "contains a control character (such as a line break)")
     }
   }
@@ -467,8 +468,22 @@ private struct Checker {
   func text(_ text: String, field: String, required: Bool, limit: Int = Rules.maximumTextLength)
     throws(Rejection)
   {
-    if required && text.allSatisfy(\.isWhitespace) { throw .invalidField(field: field, problem: "is empty") }
-    if text.count > limit { throw .invalidField(field: field, problem: "is longer than \(limit) characters") }
+    if required && Checker.isBlank(text) { throw .invalidField(field: field, problem: "is empty") }
+    // Counting characters means finding grapheme clusters; a text of at most `limit` bytes has at most
+    // `limit` characters, so most texts need no count.
+    if text.utf8.count > limit && text.count > limit {
+      throw .invalidField(field: field, problem: "is longer than \(limit) characters")
+    }
+  }
+
+  /// Whether every character of `text` is whitespace (`Character.isWhitespace`), deciding the common
+  /// case from the bytes: a printable ASCII character, or a CJK ideograph (U+4E00...U+9FFF, a lead byte
+  /// E4...E9), always begins a character that is not whitespace.
+  static func isBlank(_ text: String) -> Bool {
+    for byte in text.utf8 where (0x21...0x7E).contains(byte) || (0xE4...0xE9).contains(byte) {
+      return false
+    }
+    return text.allSatisfy(\.isWhitespace)
   }
 
   func scope(_ scope: RoleScope, for role: Role) throws(Rejection) {

@@ -341,12 +341,6 @@ enum ViewCommands {
   }
 
   static func audit(_ context: inout Context) throws(Failure) {
-    let bytes: [UInt8]
-    do {
-      bytes = try LogFile.openForReading(context.logPath).readAll()
-    } catch {
-      throw .log(error)
-    }
     var checkpoints: [Checkpoint] = []
     for text in context.parsed.values("expect") {
       guard let checkpoint = Checkpoint(text) else {
@@ -355,17 +349,24 @@ enum ViewCommands {
       }
       checkpoints.append(checkpoint)
     }
-    guard !bytes.isEmpty else { throw .log(.empty(path: context.logPath)) }
-    // Progress on a terminal only (never into a file or a pipe), unless --quiet.
-    let showsProgress = isatty(STDERR_FILENO) == 1 && !context.parsed.has("quiet")
-    let report = Audit.run(
-      bytes, committedLength: LogFile.committedLength(of: context.logPath, fileLength: bytes.count),
-      expecting: checkpoints,
-      progress: showsProgress
-        ? { done, total in
-          FileHandle.standardError.write(Data("\raudit: \(done * 100 / max(total, 1))% (\(done) of \(total) events)".utf8))
-        } : nil)
-    if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    let report: AuditReport
+    do throws(LogError) {
+      let file = try LogFile.openForReading(context.logPath)
+      guard try file.length() > 0 else { throw LogError.empty(path: context.logPath) }
+      // Progress on a terminal only (never into a file or a pipe), unless --quiet.
+      let showsProgress = isatty(STDERR_FILENO) == 1 && !context.parsed.has("quiet")
+      report = try Audit.run(
+        file, expecting: checkpoints,
+        progress: showsProgress
+          ? { step in
+            let percent = step.bytes * 100 / max(step.totalBytes, 1)
+            FileHandle.standardError.write(Data("\raudit: \(percent)% (\(step.events) events)".utf8))
+          } : nil
+      ).report
+      if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    } catch {
+      throw .log(error)
+    }
     try context.show(auditReport(report, path: context.logPath))
     if let failure = report.failure {
       throw .other(

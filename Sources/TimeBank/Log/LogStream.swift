@@ -1,0 +1,269 @@
+import Dispatch
+import Foundation
+
+/// How far a streamed log verified, and how it ended.
+public struct LogScan: Equatable, Sendable {
+  /// Lines verified and handed on, in order (the last one's `seq`).
+  public var lines = 0
+  /// Bytes of those lines: where the next line would be written.
+  public var validLength = 0
+  /// The `hash` of the last line handed on, or the genesis hash.
+  public var headHash = LogLine.genesisHash
+  /// The bytes after the last complete line, or after the last committed batch.
+  public var tornTail: TornTail?
+  /// The first line that breaks the chain; nothing after it was read.
+  public var corruption: LogCorruption?
+  /// Whether the consumer asked to stop before the end.
+  public var stopped = false
+  /// The id of every line handed on, and its `seq`.
+  public var ids: [String: Int] = [:]
+}
+
+/// Reads a log block by block and hands each verified line on in order, without holding the log in
+/// memory: lines are decoded and hashed on every core, then the chain (`seq`, `prev`, unique ids, the
+/// opening line) is checked in order.
+///
+/// It gives the same verdict as `LogReader.verify` (the straightforward reader): the same records, the
+/// same torn tail, the same first corrupt line. Tests hold the two to that.
+public enum LogStream {
+  /// Lines decoded per parallel step: enough to keep the cores busy, few enough to keep memory flat.
+  static let linesPerStep = 4096
+
+  /// Streams a log held in memory.
+  /// - Parameters:
+  ///   - committedLength: where the last committed batch ends (see `LogFile.committedLength`).
+  ///   - body: called with each verified record, in order; return false to stop.
+  /// - Complexity: O(n) in the size of the log; memory O(1) beyond `body`'s and the ids seen.
+  ///   - progress: called after each step of a few thousand lines with the bytes verified so far.
+  public static func scan(
+    _ bytes: UnsafeBufferPointer<UInt8>, committedLength: Int? = nil, progress: ((Int) -> Void)? = nil,
+    _ body: (EventRecord) -> Bool
+  ) -> LogScan {
+    var chain = ChainCheck(totalLength: bytes.count, committedLength: committedLength, progress: progress)
+    _ = chain.consume(bytes, at: 0, body)
+    return chain.finish()
+  }
+
+  /// Streams the log in `file` from its first byte, reading a block at a time.
+  /// - Throws: `LogError.io` when a read fails.
+  public static func scan(
+    _ file: LogFile, committedLength: Int? = nil, progress: ((Int) -> Void)? = nil,
+    _ body: (EventRecord) -> Bool
+  ) throws(LogError) -> LogScan {
+    let length = try file.length()
+    var chain = ChainCheck(
+      totalLength: length,
+      committedLength: committedLength ?? LogFile.committedLength(of: file.path, fileLength: length),
+      progress: progress)
+    var buffer = [UInt8](repeating: 0, count: 1 << 24)
+    var filled = 0
+    var offset = 0  // file offset of buffer[0]
+    var read = 0  // bytes of the file read so far
+    while read < chain.end && !chain.isDone {
+      if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+      let wanted = min(buffer.count - filled, chain.end - read)
+      let result = buffer.withUnsafeMutableBytes { raw in
+        Result { () throws(LogError) -> Int in
+          try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled..<(filled + wanted)]), at: read)
+        }
+      }
+      let count = try result.get()
+      if count == 0 {
+        // The file is shorter than it was a moment ago: read what there is.
+        chain.shorten(to: read)
+        break
+      }
+      filled += count
+      read += count
+      let consumed = buffer.withUnsafeBufferPointer { all in
+        chain.consume(UnsafeBufferPointer(rebasing: all[0..<filled]), at: offset, body)
+      }
+      buffer.withUnsafeMutableBytes { raw in
+        if consumed > 0 && consumed < filled, let base = raw.baseAddress {
+          base.copyMemory(from: base + consumed, byteCount: filled - consumed)
+        }
+      }
+      filled -= consumed
+      offset += consumed
+    }
+    return chain.finish()
+  }
+}
+
+/// The in-order part of reading a log: line boundaries, then `seq`, `prev`, ids and the opening line.
+private struct ChainCheck {
+  let totalLength: Int
+  /// Bytes from 0 to `end` may hold lines; anything after is a torn tail.
+  private(set) var end: Int
+  var scan = LogScan()
+  /// Where the next line starts in the file.
+  private var lineStart = 0
+
+  var isDone: Bool { scan.corruption != nil || scan.tornTail != nil || scan.stopped }
+
+  let progress: ((Int) -> Void)?
+
+  init(totalLength: Int, committedLength: Int?, progress: ((Int) -> Void)?) {
+    self.totalLength = totalLength
+    self.progress = progress
+    end = min(committedLength ?? totalLength, totalLength)
+    // Lines are a few hundred bytes: reserving for one per 300 spares the id table most of its regrowth.
+    scan.ids.reserveCapacity(min(end / 300, 1 << 24))
+  }
+
+  mutating func shorten(to length: Int) { end = min(end, length) }
+
+  /// Verifies the complete lines in `window` (whose first byte is at file offset `offset`) and returns
+  /// how many bytes of it were used; a line cut by the window's end waits for the next call.
+  ///
+  /// Steps overlap: while this thread checks one step's lines in order, the next step's lines are
+  /// being decoded and hashed on the other cores.
+  mutating func consume(
+    _ window: UnsafeBufferPointer<UInt8>, at offset: Int, _ body: (EventRecord) -> Bool
+  ) -> Int {
+    let limit = min(window.count, end - offset)
+    var cursor = 0
+    func nextStep() -> DecodeJob? {
+      var starts: [Int] = []
+      var ends: [Int] = []
+      starts.reserveCapacity(LogStream.linesPerStep)
+      ends.reserveCapacity(LogStream.linesPerStep)
+      while starts.count < LogStream.linesPerStep, cursor < limit,
+        let newline = UnsafeBufferPointer(rebasing: window[cursor..<limit]).firstIndex(of: 0x0A)
+      {
+        starts.append(cursor)
+        ends.append(cursor + newline)
+        cursor += newline + 1
+      }
+      return starts.isEmpty ? nil : DecodeJob(window, starts: starts, ends: ends)
+    }
+    var position = 0
+    var next = isDone ? nil : nextStep()
+    while let job = next {
+      let decoded = job.wait()
+      next = nextStep()
+      for (index, result) in decoded.enumerated() {
+        guard accept(result, lineEnd: offset + job.ends[index], body) else { break }
+      }
+      position = job.ends[job.ends.count - 1] + 1
+      if isDone {
+        if let next { _ = next.wait() }
+        return position
+      }
+      progress?(lineStart)
+    }
+    return position
+  }
+
+  /// The chain checks of `LogReader.verify`, for one decoded line ending (before its `\n`) at `lineEnd`.
+  private mutating func accept(
+    _ result: Result<EventRecord, LineProblem>, lineEnd: Int, _ body: (EventRecord) -> Bool
+  ) -> Bool {
+    let lineNumber = scan.lines + 1
+    let expectedSeq = scan.lines + 1
+    let record: EventRecord
+    switch result {
+    case .failure(let problem):
+      if case .unreadable = problem, lineEnd + 1 == end {
+        scan.tornTail = TornTail(line: lineNumber, offset: lineStart, length: totalLength - lineStart)
+      } else {
+        scan.corruption = LogCorruption(line: lineNumber, seq: expectedSeq, problem: problem)
+      }
+      return false
+    case .success(let decoded):
+      record = decoded
+    }
+    func fail(_ problem: LineProblem) -> Bool {
+      scan.corruption = LogCorruption(line: lineNumber, seq: record.seq, problem: problem)
+      return false
+    }
+    guard record.seq == expectedSeq else { return fail(.seqGap(expected: expectedSeq, found: record.seq)) }
+    guard record.prev == scan.headHash else {
+      return fail(.prevMismatch(expected: scan.headHash, found: record.prev))
+    }
+    if let first = scan.ids.updateValue(record.seq, forKey: record.id) {
+      scan.ids[record.id] = first
+      return fail(.duplicateID(record.id, firstSeq: first))
+    }
+    let isOpening = if case .ledgerOpened = record.event { true } else { false }
+    guard isOpening == (expectedSeq == 1) else { return fail(.misplacedLedgerOpened) }
+    scan.lines = record.seq
+    scan.headHash = record.hash
+    lineStart = lineEnd + 1
+    scan.validLength = lineStart
+    guard body(record) else {
+      scan.stopped = true
+      scan.ids[record.id] = nil
+      return false
+    }
+    return true
+  }
+
+  /// The verdict once every byte up to `end` has been offered: what is left after the last line that
+  /// verified (a piece without `\n`, or the start of an uncommitted batch) is a torn tail.
+  mutating func finish() -> LogScan {
+    if !isDone && lineStart < totalLength {
+      scan.tornTail = TornTail(line: scan.lines + 1, offset: lineStart, length: totalLength - lineStart)
+    }
+    return scan
+  }
+}
+
+/// One step's lines, decoded and hashed on worker threads while the caller does something else.
+private final class DecodeJob {
+  static let workers = max(1, min(8, System.activeProcessorCount))
+  let ends: [Int]
+  private let starts: [Int]
+  private let results: UnsafeMutableBufferPointer<Result<EventRecord, LineProblem>>
+  private let group = DispatchGroup()
+
+  /// Starts decoding the lines `window[starts[i]..<ends[i]]`; `window` must stay valid until `wait()`.
+  init(_ window: UnsafeBufferPointer<UInt8>, starts: [Int], ends: [Int]) {
+    self.starts = starts
+    self.ends = ends
+    let count = starts.count
+    results = .allocate(capacity: count)
+    let chunks = min(DecodeJob.workers, max(1, count / 64))
+    let shared = UncheckedSendable((window: window, starts: starts, ends: ends, results: results))
+    for chunk in 0..<chunks {
+      DispatchQueue.global().async(group: group) {
+        let job = shared.value
+        for index in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
+          let line = UnsafeBufferPointer(rebasing: job.window[job.starts[index]..<job.ends[index]])
+          (job.results.baseAddress.unsafelyUnwrapped + index).initialize(to: DecodeJob.decode(line))
+        }
+      }
+    }
+  }
+
+  deinit { results.deallocate() }
+
+  /// The decoded lines, in order, once every worker is done.
+  func wait() -> [Result<EventRecord, LineProblem>] {
+    group.wait()
+    var decoded: [Result<EventRecord, LineProblem>] = []
+    decoded.reserveCapacity(results.count)
+    for index in results.indices { decoded.append((results.baseAddress.unsafelyUnwrapped + index).move()) }
+    return decoded
+  }
+
+  static func decode(_ line: UnsafeBufferPointer<UInt8>) -> Result<EventRecord, LineProblem> {
+    if let record = FastLineDecoder.decode(line) { return .success(record) }
+    do {
+      return .success(try LogLine.decode(line))
+    } catch {
+      return .failure(error)
+    }
+  }
+}
+
+/// A value handed to worker threads that only read it, or write disjoint parts of it.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}
+
+/// How many cores this process may use.
+enum System {
+  static let activeProcessorCount = ProcessInfo.processInfo.activeProcessorCount
+}
