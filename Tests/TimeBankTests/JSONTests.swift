@@ -60,7 +60,7 @@ import Testing
       id: "gift", by: ActorID("m1"))
     let bytes = try community.bytes()
     // One line per record: the newline typed into the memo is escaped, not written.
-    #expect(bytes.filter { $0 == 0x0A }.count == community.ledger.records.count)
+    #expect(bytes.filter { $0 == 0x0A }.count == (try community.ledger.records()).count)
     let lines = bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
     let last = try #require(lines.last)
     #expect(last.contains(#""memo":"第一行\n第二行\t\"引号\"""#))

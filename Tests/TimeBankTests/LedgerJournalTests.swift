@@ -111,7 +111,7 @@ import Testing
     try newYork.run(
       .serviceConfirmed(record: record, points: .zero), id: "confirm-r9",
       by: TestCommunity.secondCoordinator, at: morning)
-    var newYorkRecords = newYork.ledger.records
+    var newYorkRecords = (try newYork.ledger.records())
     let last = newYorkRecords.count - 1
     #expect(newYorkRecords[last].at.description == "2025-06-29T21:00:00-04:00")
     #expect(try Journal(LedgerJournal.text(of: newYorkRecords)).transactions.map(\.date) == ["2025-06-29"])
@@ -131,10 +131,10 @@ import Testing
 
   @Test func aLogWithoutPostingsHasNoTransactions() throws {
     let community = try TestCommunity()
-    let text = LedgerJournal.text(of: community.ledger.records)
+    let text = LedgerJournal.text(of: (try community.ledger.records()))
     let journal = try Journal(text)
     #expect(journal.transactions.isEmpty)
-    #expect(text.contains("; Log: seq 1 to 25, head hash \(community.ledger.records[24].hash).\n"))
+    #expect(text.contains("; Log: seq 1 to 25, head hash \((try community.ledger.records())[24].hash).\n"))
     #expect(text.contains("moves points (0)"))
     #expect(
       text.hasSuffix(
@@ -230,7 +230,7 @@ import Testing
     try community.run(
       .serviceRejected(record: r3, reason: "重复"), id: "reject-r3", by: TestCommunity.secondCoordinator,
       at: afterMidnight)
-    let records = community.ledger.records
+    let records = (try community.ledger.records())
     // The rejection moves no points: the head is the line after the last transaction.
     #expect(records.count == 35)
     return (records, records[34].hash)

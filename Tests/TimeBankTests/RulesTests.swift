@@ -378,7 +378,7 @@ import Testing
   @Test func aLedgerInAnotherTimeZoneJudgesDatesByItsOwnClockAcrossDaylightSaving() throws {
     let c = try C(timeZone: "America/New_York")
     // The first line was written at New York's summer offset: 2025-06-01 01:00 UTC is 05-31 21:00 EDT.
-    #expect(c.ledger.records.first?.at.description == "2025-05-31T21:00:00-04:00")
+    #expect(try c.ledger.records().first?.at.description == "2025-05-31T21:00:00-04:00")
     // 03:30 UTC on July 1 is 23:30 on June 30 in New York (UTC−4 in summer).
     try c.expectRefused(
       .futureDate(

@@ -244,7 +244,7 @@ final class TestCommunity {
   ) throws {
     let before = try bytes()
     let stateBefore = ledger.state
-    let recordsBefore = ledger.records.count
+    let recordsBefore = (try ledger.records()).count
     #expect(throws: LedgerError.rejected(rejection, index: 0), sourceLocation: sourceLocation) {
       try self.ledger.execute(Command(id: id, event: event), actor: actor, at: time ?? self.now)
     }
@@ -253,6 +253,6 @@ final class TestCommunity {
       TestSupport.fingerprint(after) == TestSupport.fingerprint(before), "the log file changed",
       sourceLocation: sourceLocation)
     #expect(ledger.state == stateBefore, "the ledger's state changed", sourceLocation: sourceLocation)
-    #expect(ledger.records.count == recordsBefore, sourceLocation: sourceLocation)
+    #expect((try ledger.records()).count == recordsBefore, sourceLocation: sourceLocation)
   }
 }

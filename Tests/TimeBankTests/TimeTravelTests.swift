@@ -189,7 +189,7 @@ import Testing
     try c.run(
       .serviceConfirmed(record: RecordID("s1"), points: .zero), id: "confirm-s1", by: C.secondCoordinator,
       at: lateJune)
-    let records = c.ledger.records
+    let records = (try c.ledger.records())
     #expect(records.last?.at.offsetSeconds == -4 * 3600)
     #expect(Replay.prefix(records, asOf: try Self.date("2025-06-30")).count == records.count)
     // The setup (31 May, 21:00 in New York) is all there was on 29 June.

@@ -260,19 +260,20 @@ public enum SheetImport {
   ///   - sheet: the sheet, from `read(_:from:)`.
   ///   - defaults: the category and team of rows that have none.
   ///   - state: the ledger's state now.
-  ///   - records: the ledger's records (for comparing rows imported before).
+  ///   - storedRecord: the log's line with a given `seq` (for comparing rows imported before); the
+  ///     ledger reads it from the log when asked, rather than keeping every line in memory.
   ///   - actor: who imports.
   ///   - now: when; today's date in the ledger's time zone limits the dates.
   /// - Returns: the good rows and every problem; append `commands` only when there are no problems.
   /// - Complexity: O(r · m) for r rows and m members (for names), plus the rules.
   public static func decide(
-    _ sheet: Sheet, defaults: SheetDefaults = SheetDefaults(), state: LedgerState, records: [EventRecord],
-    actor: ActorID, at now: Timestamp
+    _ sheet: Sheet, defaults: SheetDefaults = SheetDefaults(), state: LedgerState,
+    storedRecord: @escaping (Int) -> EventRecord?, actor: ActorID, at now: Timestamp
   ) -> SheetDecision {
     var problems = sheet.headerProblems + missingColumns(in: sheet, defaults: defaults)
     let stamped = state.inLedgerZone(now)
     var builder = RowBuilder(
-      sheet: sheet, defaults: defaults, state: state, records: records, today: stamped.localDate)
+      sheet: sheet, defaults: defaults, state: state, storedRecord: storedRecord, today: stamped.localDate)
     var scratch = state
     var newRecords: [EventRecord] = []
     var rows: [SheetRow] = []
@@ -285,7 +286,13 @@ public enum SheetImport {
       for command in built.commands {
         let id = command.id ?? ""
         if let seq = rowScratch.ids[id] {
-          let stored = seq <= records.count ? records[seq - 1] : rowRecords[seq - records.count - 1]
+          let stored = seq <= state.lastSeq ? storedRecord(seq) : rowRecords[seq - state.lastSeq - 1]
+          guard let stored else {
+            let rejection = Rejection.idReused(
+              id: id, seq: seq, field: "id", stored: "(line \(seq) could not be read)", given: id)
+            refusal = built.problem(.rejected(rejection), key: nil)
+            break
+          }
           // The same row imported by someone else is still the same row: compare all but the actor.
           let difference = Ledger.difference(stored: stored, actor: stored.actor, event: command.event)
           if let difference {
@@ -429,7 +436,7 @@ struct RowBuilder {
   let sheet: Sheet
   let defaults: SheetDefaults
   let state: LedgerState
-  let records: [EventRecord]
+  let storedRecord: (Int) -> EventRecord?
   let today: LocalDate
   /// How many times each stable id has been given so far in this file.
   var occurrences: [String: Int] = [:]
@@ -587,8 +594,8 @@ struct RowBuilder {
     ])
     // A row without a date joins today, and keeps the date it was first imported with.
     var date = joined ?? today
-    if joinedText == nil, let seq = state.ids[key], seq <= records.count,
-      case .memberRegistered(let stored) = records[seq - 1].event
+    if joinedText == nil, let seq = state.ids[key], seq <= state.lastSeq,
+      case .memberRegistered(let stored)? = storedRecord(seq)?.event
     {
       date = stored.joined
     }
@@ -673,7 +680,8 @@ extension Ledger {
     checkOnly: Bool = false
   ) throws(LedgerError) -> SheetImportResult {
     var decision = SheetImport.decide(
-      sheet, defaults: defaults, state: state, records: records, actor: actor, at: now)
+      sheet, defaults: defaults, state: state, storedRecord: { try? self.storedRecord($0) }, actor: actor,
+      at: now)
     guard decision.problems.isEmpty, !checkOnly else {
       return SheetImportResult(decision: decision, outcomes: [])
     }

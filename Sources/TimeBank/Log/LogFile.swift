@@ -104,6 +104,100 @@ public final class LogFile {
     return total
   }
 
+  /// The line that ends (with its `\n`) just before `offset`, decoded and its own hash checked; nil when
+  /// there is no such whole line there.
+  /// - Complexity: O(l) in the length of that line.
+  public func line(endingAt offset: Int) throws(LogError) -> EventRecord? {
+    guard offset > 0 else { return nil }
+    var window = 4096
+    while true {
+      let start = max(0, offset - window)
+      var bytes = [UInt8](repeating: 0, count: offset - start)
+      let count = try bytes.withUnsafeMutableBytes { raw in
+        Result { () throws(LogError) -> Int in try read(into: raw, at: start) }
+      }.get()
+      guard count == bytes.count, bytes.last == 0x0A else { return nil }
+      if let newline = bytes.dropLast().lastIndex(of: 0x0A) {
+        return bytes.withUnsafeBufferPointer { buffer in
+          try? LogLine.decode(UnsafeBufferPointer(rebasing: buffer[(newline + 1)..<(buffer.count - 1)]))
+        }
+      }
+      if start == 0 {
+        return bytes.withUnsafeBufferPointer { buffer in
+          try? LogLine.decode(UnsafeBufferPointer(rebasing: buffer[0..<(buffer.count - 1)]))
+        }
+      }
+      window *= 4
+    }
+  }
+
+  /// The line whose `seq` is `seq`, found by bisection over the first `length` bytes (lines are in `seq`
+  /// order), decoded and its own hash checked; nil when there is none.
+  ///
+  /// A writer uses it to answer an idempotent retry without keeping every line in memory.
+  /// - Complexity: O(log n) reads for a log of n bytes.
+  public func line(seq: Int, within length: Int) throws(LogError) -> EventRecord? {
+    guard seq > 0 else { return nil }
+    var low = 0  // a line start whose seq is at most `seq`
+    var high = length  // at or after the start of the line after it
+    while high - low > 8192 {
+      let middle = (low + high) / 2
+      guard let (start, found) = try lineStart(atOrAfter: middle, before: high) else {
+        high = middle
+        continue
+      }
+      if found <= seq { low = start } else { high = middle }
+    }
+    var offset = low
+    var window = 1 << 16
+    while offset < length {
+      let bytes = try bytes(from: offset, count: min(length - offset, window))
+      guard let newline = bytes.firstIndex(of: 0x0A) else {
+        // A line longer than the window: read more of it.
+        guard offset + window < length else { return nil }
+        window *= 4
+        continue
+      }
+      let record = bytes.withUnsafeBufferPointer { buffer in
+        try? LogLine.decode(UnsafeBufferPointer(rebasing: buffer[0..<newline]))
+      }
+      guard let record, record.seq <= seq else { return nil }
+      if record.seq == seq { return record }
+      offset += newline + 1
+    }
+    return nil
+  }
+
+  /// The first line start at or after `offset` and before `limit`, with the `seq` it begins with.
+  private func lineStart(atOrAfter offset: Int, before limit: Int) throws(LogError) -> (Int, Int)? {
+    var start = offset
+    if offset > 0 {
+      let bytes = try bytes(from: offset - 1, count: min(limit - offset + 1, 1 << 16))
+      guard let newline = bytes.firstIndex(of: 0x0A) else { return nil }
+      start = offset + newline
+    }
+    guard start < limit else { return nil }
+    let prefix = try bytes(from: start, count: 32)
+    let text = Array("{\"seq\":".utf8)
+    guard prefix.starts(with: text) else { return nil }
+    var value = 0
+    for byte in prefix.dropFirst(text.count) {
+      guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
+      value = value * 10 + Int(byte - UInt8(ascii: "0"))
+    }
+    return (start, value)
+  }
+
+  /// Up to `count` bytes from `offset` (fewer at the end of the file).
+  private func bytes(from offset: Int, count: Int) throws(LogError) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: max(0, count))
+    let read = try bytes.withUnsafeMutableBytes { raw in
+      Result { () throws(LogError) -> Int in try self.read(into: raw, at: offset) }
+    }.get()
+    bytes.removeSubrange(read...)
+    return bytes
+  }
+
   /// Every byte of the file, read from the start.
   /// - Complexity: O(n) in the size of the file.
   public func readAll() throws(LogError) -> [UInt8] {

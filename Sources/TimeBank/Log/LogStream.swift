@@ -50,15 +50,28 @@ public enum LogStream {
     _ file: LogFile, committedLength: Int? = nil, progress: ((Int) -> Void)? = nil,
     _ body: (EventRecord) -> Bool
   ) throws(LogError) -> LogScan {
+    var start = LogScan()
+    return try scan(file, committedLength: committedLength, resuming: &start, progress: progress, body)
+  }
+
+  /// Streams the log in `file` from where `start` left off: `start` says how many lines are already
+  /// verified, where they end, the last hash and their ids (which it hands over, so it is left empty),
+  /// so a repeated id is still caught.
+  /// - Throws: `LogError.io` when a read fails.
+  public static func scan(
+    _ file: LogFile, committedLength: Int? = nil, resuming start: inout LogScan,
+    progress: ((Int) -> Void)? = nil, _ body: (EventRecord) -> Bool
+  ) throws(LogError) -> LogScan {
     let length = try file.length()
     var chain = ChainCheck(
       totalLength: length,
       committedLength: committedLength ?? LogFile.committedLength(of: file.path, fileLength: length),
       progress: progress)
+    chain.resume(from: &start)
     var buffer = [UInt8](repeating: 0, count: 1 << 24)
     var filled = 0
-    var offset = 0  // file offset of buffer[0]
-    var read = 0  // bytes of the file read so far
+    var offset = chain.scan.validLength  // file offset of buffer[0]
+    var read = offset  // bytes of the file read so far
     while read < chain.end && !chain.isDone {
       if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
       let wanted = min(buffer.count - filled, chain.end - read)
@@ -112,6 +125,13 @@ private struct ChainCheck {
   }
 
   mutating func shorten(to length: Int) { end = min(end, length) }
+
+  /// Continues after lines already verified (nothing, for a fresh `LogScan`), taking over their ids.
+  mutating func resume(from start: inout LogScan) {
+    guard start.lines > 0 else { return }
+    swap(&scan, &start)
+    lineStart = scan.validLength
+  }
 
   /// Verifies the complete lines in `window` (whose first byte is at file offset `offset`) and returns
   /// how many bytes of it were used; a line cut by the window's end waits for the next call.

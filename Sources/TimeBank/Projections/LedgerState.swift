@@ -163,10 +163,6 @@ public struct LedgerState: Equatable, Sendable {
     for record in records { apply(record) }
   }
 
-  /// Takes over the ids a `LogStream` replay collected (every line's id and its `seq`), after applying
-  /// its records with `recordingID` false: one dictionary of ids instead of two.
-  mutating func adoptIDs(_ ids: [String: Int]) { self.ids = ids }
-
   // MARK: Reading
 
   /// The policy that applies to service on `date`: the change with the latest effective date on or
@@ -267,7 +263,7 @@ public struct LedgerState: Equatable, Sendable {
   /// Applies one event whose movement the caller has already worked out with `transfer(for:)`.
   ///
   /// - Parameter recordingID: false when the caller keeps the ids itself (a replay from `LogStream`,
-  ///   whose chain check already holds every id, hands them over with `adoptIDs(_:)`).
+  ///   whose chain check already holds every id, hands them over: one dictionary of ids instead of two).
   mutating func apply(_ record: EventRecord, transfer: Transfer?, recordingID: Bool) {
     if let transfer { post(transfer) }
     switch record.event {

@@ -115,12 +115,12 @@ public enum Audit {
     let step: ((Int) -> Void)? = progress.map { progress in
       { bytes in progress(AuditProgress(events: events, bytes: bytes, totalBytes: bytesCount)) }
     }
-    let result = scan(step) { record in
+    var result = scan(step) { record in
       events = record.seq
       return replay.accept(record)
     }
     var report = AuditReport(events: replay.events, bytes: bytesCount, headHash: replay.headHash)
-    replay.state.adoptIDs(result.ids)
+    swap(&replay.state.ids, &result.ids)
     let state = replay.state
     if let failure = replay.failure {
       report.failure = failure

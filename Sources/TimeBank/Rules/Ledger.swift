@@ -37,33 +37,35 @@ public enum LedgerError: Error, Equatable, Sendable {
 /// The one write path: lock the log, catch up, decide, write, `fsync`.
 ///
 /// A `Ledger` holds the exclusive lock from the moment it is opened until it is released, so its state
-/// is the log's state.
+/// is the log's state. It catches up from the log's snapshot when there is a valid one (see `Snapshot`)
+/// and keeps it fresh, so a write does not replay the whole log.
 public final class Ledger {
   public let path: String
   public private(set) var state: LedgerState
-  /// Every line of the log, for idempotency checks and views.
-  public private(set) var records: [EventRecord]
   private let file: LogFile
   private var length: Int
+  /// The `seq` of the newest snapshot this ledger knows of (written or read), 0 for none.
+  private var snapshotSeq: Int
 
-  private init(path: String, file: LogFile, contents: LogContents) {
+  private init(path: String, file: LogFile, loaded: LoadedLedger) {
     self.path = path
     self.file = file
-    self.records = contents.records
-    self.length = contents.validLength
-    self.state = LedgerState(replaying: contents.records)
+    self.length = loaded.validLength
+    self.state = loaded.state
+    self.snapshotSeq = loaded.snapshotSeq ?? 0
   }
 
-  /// Opens an existing log for writing: takes the lock and verifies every line.
+  /// Opens an existing log for writing: takes the lock and verifies every line after the snapshot (or
+  /// every line, without one).
   ///
   /// - Throws: `.log(.tornTail)` when the log ends in a torn line (run `repair` first), `.log(.corrupt)`
   ///   when any line breaks the chain, `.log(.missing)` and friends for I/O problems.
   public static func open(_ path: String) throws(LedgerError) -> Ledger {
     do throws(LogError) {
       let file = try LogFile.openForWriting(path)
-      let contents = try file.readVerified()
-      if let tail = contents.tornTail { throw .tornTail(path: path, tail) }
-      return Ledger(path: path, file: file, contents: contents)
+      let loaded = try Snapshot.load(file)
+      if let tail = loaded.tornTail { throw .tornTail(path: path, tail) }
+      return Ledger(path: path, file: file, loaded: loaded)
     } catch {
       throw .log(error)
     }
@@ -95,7 +97,8 @@ public final class Ledger {
     }
     defer { unlink(temporary) }
     let ledger = Ledger(
-      path: path, file: file, contents: LogContents(records: [], tornTail: nil, validLength: 0))
+      path: path, file: file,
+      loaded: LoadedLedger(state: LedgerState(), validLength: 0, tornTail: nil, snapshotSeq: nil))
     if case .ledgerOpened(_, let zoneName, _) = opening.event, let zone = TimeZone(identifier: zoneName) {
       ledger.state.timeZone = zone  // so the first line's `at` is written at the ledger's own offset
     }
@@ -125,54 +128,98 @@ public final class Ledger {
     if let problem = IdentifierSyntax.problem(with: actor.rawValue) {
       throw .rejected(.invalidField(field: "actor", problem: problem), index: 0)
     }
-    var scratch = state
+    // Commands are decided against the live state, each applied before the next is decided; if any is
+    // refused or the write fails, the state is loaded again from the unchanged log. (Copying the whole
+    // state to decide on a scratch copy would cost more than the write.)
     var newRecords: [EventRecord] = []
     var bytes: [UInt8] = []
     var outcomes: [Outcome] = []
-    let stamped = scratch.inLedgerZone(now)
-    for (index, command) in commands.enumerated() {
-      if let id = command.id, let seq = scratch.ids[id] {
-        let stored = seq <= records.count ? records[seq - 1] : newRecords[seq - records.count - 1]
-        if let difference = Ledger.difference(stored: stored, actor: actor, event: command.event) {
-          throw .rejected(
-            .idReused(
-              id: id, seq: seq, field: difference.field, stored: difference.stored, given: difference.given),
-            index: index)
+    let stamped = state.inLedgerZone(now)
+    let fileSeq = state.lastSeq
+    do throws(LedgerError) {
+      for (index, command) in commands.enumerated() {
+        if let id = command.id, let seq = state.ids[id] {
+          let stored = try seq <= fileSeq ? storedRecord(seq) : newRecords[seq - fileSeq - 1]
+          if let difference = Ledger.difference(stored: stored, actor: actor, event: command.event) {
+            throw .rejected(
+              .idReused(
+                id: id, seq: seq, field: difference.field, stored: difference.stored, given: difference.given),
+              index: index)
+          }
+          outcomes.append(.alreadyRecorded(stored))
+          continue
         }
-        outcomes.append(.alreadyRecorded(stored))
-        continue
+        let event = Rules.complete(command.event, in: state)
+        do {
+          try Rules.validate(event, actor: actor, at: stamped, in: state)
+        } catch {
+          throw .rejected(error, index: index)
+        }
+        let seq = state.lastSeq + 1
+        let id = command.id ?? Ledger.generatedID(for: event, seq: seq, taken: state.ids)
+        if let problem = IdentifierSyntax.problem(with: id) {
+          throw .rejected(.invalidField(field: "id", problem: problem), index: index)
+        }
+        let line = LogLine.encode(
+          seq: seq, id: id, at: stamped, actor: actor, event: event, prev: state.headHash)
+        let record = EventRecord(
+          seq: seq, id: id, at: stamped, actor: actor, event: event, prev: state.headHash, hash: line.hash)
+        state.apply(record)
+        newRecords.append(record)
+        bytes.append(contentsOf: line.bytes)
+        outcomes.append(.appended(record))
       }
-      let event = Rules.complete(command.event, in: scratch)
-      do {
-        try Rules.validate(event, actor: actor, at: stamped, in: scratch)
-      } catch {
-        throw .rejected(error, index: index)
+      if !bytes.isEmpty {
+        do {
+          try file.append(bytes, expectedLength: length)
+        } catch {
+          throw .log(error)
+        }
+        length += bytes.count
       }
-      let seq = scratch.lastSeq + 1
-      let id = command.id ?? Ledger.generatedID(for: event, seq: seq, taken: scratch.ids)
-      if let problem = IdentifierSyntax.problem(with: id) {
-        throw .rejected(.invalidField(field: "id", problem: problem), index: index)
-      }
-      let line = LogLine.encode(
-        seq: seq, id: id, at: stamped, actor: actor, event: event, prev: scratch.headHash)
-      let record = EventRecord(
-        seq: seq, id: id, at: stamped, actor: actor, event: event, prev: scratch.headHash, hash: line.hash)
-      scratch.apply(record)
-      newRecords.append(record)
-      bytes.append(contentsOf: line.bytes)
-      outcomes.append(.appended(record))
+    } catch {
+      if !newRecords.isEmpty { try reload() }
+      throw error
     }
-    if !bytes.isEmpty {
-      do {
-        try file.append(bytes, expectedLength: length)
-      } catch {
-        throw .log(error)
-      }
-      length += bytes.count
-      records.append(contentsOf: newRecords)
-      state = scratch
+    if state.lastSeq - snapshotSeq >= Snapshot.refreshInterval {
+      Snapshot.write(state, offset: length, logPath: path)
+      snapshotSeq = state.lastSeq
     }
     return outcomes
+  }
+
+  /// Every line of the log, read back and verified (for views and tests; the ledger keeps none).
+  /// - Complexity: O(n) in the size of the log.
+  public func records() throws(LedgerError) -> [EventRecord] {
+    do throws(LogError) {
+      return try file.readVerified().records
+    } catch {
+      throw .log(error)
+    }
+  }
+
+  /// The line `seq` of the log, for an idempotent retry.
+  func storedRecord(_ seq: Int) throws(LedgerError) -> EventRecord {
+    do throws(LogError) {
+      guard let record = try file.line(seq: seq, within: length) else {
+        throw .corrupt(
+          path: path, LogCorruption(line: seq, seq: seq, problem: .malformed("line \(seq) could not be found")))
+      }
+      return record
+    } catch {
+      throw .log(error)
+    }
+  }
+
+  /// Loads the state again from the log, after commands applied to it were not written.
+  private func reload() throws(LedgerError) {
+    do throws(LogError) {
+      let loaded = try Snapshot.load(file)
+      state = loaded.state
+      length = loaded.validLength
+    } catch {
+      throw .log(error)
+    }
   }
 
   /// An id for a command given none: `rec-<seq>` for service records, `red-<seq>` for redemptions,

@@ -15,13 +15,22 @@ extension Context {
     if let asOfSeq, asOfSeq < 0 { throw usage("as-of-seq", String(asOfSeq), "expected a seq of 0 or more") }
     var communities: [CommunityLedger] = []
     for path in logPaths {
-      let contents = try readLog(at: path)
-      let records = Replay.prefix(contents.records, asOf: asOf, asOfSeq: asOfSeq)
-      let state = LedgerState(replaying: records)
+      let state: LedgerState
+      let lastAt: Timestamp?
+      if asOf == nil && asOfSeq == nil {
+        let loaded = try currentState(at: path)
+        state = loaded.state
+        lastAt = loaded.lastEventAt
+      } else {
+        let contents = try readLog(at: path)
+        let records = Replay.prefix(contents.records, asOf: asOf, asOfSeq: asOfSeq)
+        state = LedgerState(replaying: records)
+        lastAt = records.last?.at
+      }
       communities.append(
         CommunityLedger(
           name: state.community.isEmpty ? path : state.community, state: state,
-          lastEventDate: records.last.map { state.localDate(of: $0.at) }))
+          lastEventDate: lastAt.map { state.localDate(of: $0) }))
     }
     return communities
   }

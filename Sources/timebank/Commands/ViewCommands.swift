@@ -12,11 +12,7 @@ extension Context {
   mutating func readLog(at path: String) throws(Failure) -> LogContents {
     do {
       let contents = try LogFile.openForReading(path).readVerified()
-      if let tail = contents.tornTail {
-        warn(
-          "\(path):\(tail.line): ignoring a torn last line (\(tail.length) bytes, a crash mid-write?); "
-            + "run 'timebank repair'")
-      }
+      if let tail = contents.tornTail { warnTornTail(path, tail) }
       return contents
     } catch {
       throw .log(error)
@@ -34,15 +30,44 @@ extension Context {
   }
 
   /// The state as of `--as-of` / `--as-of-seq` when the command has them.
-  mutating func viewState() throws(Failure) -> (state: LedgerState, records: ArraySlice<EventRecord>) {
-    let contents = try readLog()
+  ///
+  /// Without them, and unless the lines themselves are wanted, the state comes from the log's
+  /// snapshot when it still matches the log (see `Snapshot`): only the lines after it are replayed,
+  /// and `records` is empty.
+  mutating func viewState(needsRecords: Bool = false) throws(Failure)
+    -> (state: LedgerState, records: ArraySlice<EventRecord>)
+  {
+    try validateViewOptions()
     var asOfSeq: Int?
     if let seq = try integer("as-of-seq") {
       guard seq >= 0 else { throw usage("as-of-seq", String(seq), "expected a seq of 0 or more") }
       asOfSeq = seq
     }
-    let records = Replay.prefix(contents.records, asOf: try date("as-of"), asOfSeq: asOfSeq)
+    let asOf = try date("as-of")
+    if asOf == nil, asOfSeq == nil, !needsRecords {
+      return (try currentState(at: logPath).state, [])
+    }
+    let contents = try readLog()
+    let records = Replay.prefix(contents.records, asOf: asOf, asOfSeq: asOfSeq)
     return (LedgerState(replaying: records), records)
+  }
+
+  /// The state after the last line of one log, from its snapshot when it still matches; a torn tail is
+  /// reported and ignored.
+  mutating func currentState(at path: String) throws(Failure) -> LoadedLedger {
+    do {
+      let loaded = try Snapshot.load(LogFile.openForReading(path))
+      if let tail = loaded.tornTail { warnTornTail(path, tail) }
+      return loaded
+    } catch {
+      throw .log(error)
+    }
+  }
+
+  mutating func warnTornTail(_ path: String, _ tail: TornTail) {
+    warn(
+      "\(path):\(tail.line): ignoring a torn last line (\(tail.length) bytes, a crash mid-write?); "
+        + "run 'timebank repair'")
   }
 
   mutating func show(_ report: Report) throws(Failure) {
@@ -203,7 +228,7 @@ enum ViewCommands {
   }
 
   static func listService(_ context: inout Context) throws(Failure) {
-    let (state, records) = try context.viewState()
+    let (state, records) = try context.viewState(needsRecords: true)
     let status = context.parsed.value("status")
     if let status, !["pending", "confirmed", "rejected", "reversed"].contains(status) {
       throw context.usage("status", status, "expected pending, confirmed, rejected or reversed")

@@ -1,0 +1,495 @@
+import Foundation
+
+/// Why a snapshot's bytes could not be read back: it is then ignored and the state rebuilt.
+struct SnapshotDecodingError: Error, Equatable {
+  var problem: String
+}
+
+/// Writes a `LedgerState` as compact bytes: variable-length integers, length-prefixed strings.
+///
+/// The format is private to this version of the program (the header carries a version); a snapshot is a
+/// cache, so nothing else reads it.
+struct SnapshotWriter {
+  private(set) var bytes: [UInt8] = []
+
+  init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+
+  mutating func int(_ value: Int) {
+    // ZigZag, then seven bits a byte.
+    var rest = UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1))))
+    while rest >= 0x80 {
+      bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+      rest >>= 7
+    }
+    bytes.append(UInt8(rest))
+  }
+
+  mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+  mutating func string(_ value: String) {
+    var value = value
+    value.withUTF8 { utf8 in
+      int(utf8.count)
+      bytes.append(contentsOf: utf8)
+    }
+  }
+
+  mutating func optional<T>(_ value: T?, _ write: (inout SnapshotWriter, T) -> Void) {
+    guard let value else { return bool(false) }
+    bool(true)
+    write(&self, value)
+  }
+
+  mutating func points(_ value: Points) { int(Int(value.hundredths)) }
+  mutating func minutes(_ value: Minutes) { int(value.value) }
+
+  mutating func date(_ value: LocalDate) {
+    int(value.year)
+    int(value.month)
+    int(value.day)
+  }
+
+  mutating func account(_ value: AccountID) {
+    switch value {
+    case .member(let id):
+      int(0)
+      string(id.rawValue)
+    case .card(let id):
+      int(1)
+      string(id.rawValue)
+    case .issued: int(2)
+    case .redeemed: int(3)
+    }
+  }
+
+  mutating func scope(_ value: RoleScope) {
+    switch value {
+    case .all: int(0)
+    case .team(let id):
+      int(1)
+      string(id.rawValue)
+    case .branch(let id):
+      int(2)
+      string(id.rawValue)
+    }
+  }
+
+  mutating func policy(_ value: Policy) {
+    points(value.pointsPerHour)
+    int(value.categoryRates.count)
+    for (category, rate) in value.categoryRates.sorted(by: { $0.key < $1.key }) {
+      string(category)
+      points(rate)
+    }
+    minutes(value.dailyCap)
+    minutes(value.partyAnnualTarget)
+  }
+
+  mutating func entry(_ value: ServiceEntry) {
+    string(value.member.rawValue)
+    date(value.date)
+    minutes(value.minutes)
+    string(value.category)
+    optional(value.team) { $0.string($1.rawValue) }
+    int(value.peopleServed)
+    optional(value.place) { $0.string($1) }
+    account(value.creditTo)
+    optional(value.note) { $0.string($1) }
+    optional(value.replaces) { $0.string($1.rawValue) }
+  }
+}
+
+/// Reads what `SnapshotWriter` wrote, refusing anything out of bounds or out of range.
+struct SnapshotReader {
+  private let bytes: UnsafeRawBufferPointer
+  private(set) var index = 0
+
+  init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+  var isAtEnd: Bool { index == bytes.count }
+
+  func failure(_ problem: String) -> SnapshotDecodingError {
+    SnapshotDecodingError(problem: "\(problem) at byte \(index)")
+  }
+
+  mutating func int() throws(SnapshotDecodingError) -> Int {
+    var result: UInt64 = 0
+    var shift: UInt64 = 0
+    while true {
+      guard index < bytes.count else { throw failure("unexpected end") }
+      let byte = bytes[index]
+      index += 1
+      guard shift < 64 else { throw failure("integer too long") }
+      result |= UInt64(byte & 0x7F) << shift
+      if byte < 0x80 { break }
+      shift += 7
+    }
+    let value = Int64(bitPattern: (result >> 1) ^ (0 &- (result & 1)))
+    return Int(value)
+  }
+
+  /// A count of things to follow, each taking at least one byte.
+  mutating func count() throws(SnapshotDecodingError) -> Int {
+    let value = try int()
+    guard value >= 0, value <= bytes.count - index else { throw failure("bad count \(value)") }
+    return value
+  }
+
+  mutating func bool() throws(SnapshotDecodingError) -> Bool {
+    guard index < bytes.count else { throw failure("unexpected end") }
+    defer { index += 1 }
+    switch bytes[index] {
+    case 0: return false
+    case 1: return true
+    default: throw failure("bad flag")
+    }
+  }
+
+  mutating func string() throws(SnapshotDecodingError) -> String {
+    let length = try count()
+    defer { index += length }
+    return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + length)]), as: UTF8.self)
+  }
+
+  mutating func optional<T>(
+    _ read: (inout SnapshotReader) throws(SnapshotDecodingError) -> T
+  ) throws(SnapshotDecodingError) -> T? {
+    try bool() ? try read(&self) : nil
+  }
+
+  mutating func points() throws(SnapshotDecodingError) -> Points { Points(hundredths: Int64(try int())) }
+  mutating func minutes() throws(SnapshotDecodingError) -> Minutes { Minutes(try int()) }
+
+  mutating func date() throws(SnapshotDecodingError) -> LocalDate {
+    guard let date = LocalDate(year: try int(), month: try int(), day: try int()) else {
+      throw failure("bad date")
+    }
+    return date
+  }
+
+  mutating func rawValue<T: RawRepresentable>(_ type: T.Type) throws(SnapshotDecodingError) -> T
+  where T.RawValue == String {
+    guard let value = T(rawValue: try string()) else { throw failure("bad \(T.self)") }
+    return value
+  }
+
+  mutating func account() throws(SnapshotDecodingError) -> AccountID {
+    switch try int() {
+    case 0: return .member(MemberID(try string()))
+    case 1: return .card(CardID(try string()))
+    case 2: return .issued
+    case 3: return .redeemed
+    default: throw failure("bad account")
+    }
+  }
+
+  mutating func scope() throws(SnapshotDecodingError) -> RoleScope {
+    switch try int() {
+    case 0: return .all
+    case 1: return .team(TeamID(try string()))
+    case 2: return .branch(BranchID(try string()))
+    default: throw failure("bad scope")
+    }
+  }
+
+  mutating func policy() throws(SnapshotDecodingError) -> Policy {
+    let pointsPerHour = try points()
+    var rates: [String: Points] = [:]
+    for _ in 0..<(try count()) { rates[try string()] = try points() }
+    return Policy(
+      pointsPerHour: pointsPerHour, categoryRates: rates, dailyCap: try minutes(),
+      partyAnnualTarget: try minutes())
+  }
+
+  mutating func entry() throws(SnapshotDecodingError) -> ServiceEntry {
+    ServiceEntry(
+      member: MemberID(try string()), date: try date(), minutes: try minutes(), category: try string(),
+      team: try optional { reader throws(SnapshotDecodingError) in TeamID(try reader.string()) },
+      peopleServed: try int(),
+      place: try optional { reader throws(SnapshotDecodingError) in try reader.string() },
+      creditTo: try account(),
+      note: try optional { reader throws(SnapshotDecodingError) in try reader.string() },
+      replaces: try optional { reader throws(SnapshotDecodingError) in RecordID(try reader.string()) })
+  }
+}
+
+extension LedgerState {
+  /// The state as snapshot bytes.
+  /// - Complexity: O(n) in the size of the state.
+  func snapshotBytes() -> [UInt8] {
+    var out = SnapshotWriter(capacity: 64 + ids.count * 24 + records.count * 96)
+    out.string(community)
+    out.string(timeZoneName)
+    out.int(policies.count)
+    for period in policies {
+      out.optional(period.effective) { $0.date($1) }
+      out.policy(period.policy)
+    }
+    out.int(roles.count)
+    for (actor, grants) in roles {
+      out.string(actor.rawValue)
+      out.int(grants.count)
+      for grant in grants {
+        out.string(grant.role.rawValue)
+        out.scope(grant.scope)
+      }
+    }
+    out.int(members.count)
+    for (id, member) in members {
+      out.string(id.rawValue)
+      let registration = member.registration
+      out.string(registration.member.rawValue)
+      out.string(registration.name)
+      out.bool(registration.isPartyMember)
+      out.optional(registration.branch) { $0.string($1.rawValue) }
+      out.date(registration.joined)
+      out.optional(member.left) { $0.date($1) }
+      out.int(member.teams.count)
+      for team in member.teams { out.string(team.rawValue) }
+      out.minutes(member.confirmedMinutes)
+    }
+    out.int(teams.count)
+    for (id, team) in teams {
+      out.string(id.rawValue)
+      out.string(team.name)
+      out.string(team.kind.rawValue)
+      out.int(team.members.count)
+      for member in team.members { out.string(member.rawValue) }
+    }
+    out.int(branches.count)
+    for (id, name) in branches {
+      out.string(id.rawValue)
+      out.string(name)
+    }
+    out.int(cards.count)
+    for (id, card) in cards {
+      out.string(id.rawValue)
+      out.string(card.name)
+      out.string(card.kind.rawValue)
+      out.string(card.holder)
+    }
+    out.int(records.count)
+    for (id, record) in records {
+      out.string(id.rawValue)
+      out.entry(record.entry)
+      out.string(record.recordedBy.rawValue)
+      switch record.status {
+      case .pending: out.int(0)
+      case .confirmed(let points):
+        out.int(1)
+        out.points(points)
+      case .rejected: out.int(2)
+      case .reversed(let points):
+        out.int(3)
+        out.points(points)
+      }
+      out.optional(record.decidedBy) { $0.string($1.rawValue) }
+      out.int(record.seq)
+    }
+    out.int(rewards.count)
+    for (id, reward) in rewards {
+      out.string(id.rawValue)
+      let listing = reward.listing
+      out.string(listing.item.rawValue)
+      out.string(listing.name)
+      out.string(listing.kind.rawValue)
+      out.points(listing.price)
+      out.int(listing.stock)
+      out.int(reward.stock)
+      out.bool(reward.isWithdrawn)
+    }
+    out.int(redemptions.count)
+    for (id, redemption) in redemptions {
+      out.string(id.rawValue)
+      out.account(redemption.account)
+      out.string(redemption.item.rawValue)
+      out.int(redemption.quantity)
+      out.points(redemption.points)
+      out.bool(redemption.isCancelled)
+    }
+    out.int(accounts.count)
+    for (account, totals) in accounts {
+      out.account(account)
+      out.points(totals.earned)
+      out.points(totals.received)
+      out.points(totals.sent)
+      out.points(totals.redeemed)
+    }
+    out.int(checkIns.count)
+    for (member, list) in checkIns {
+      out.string(member.rawValue)
+      out.int(list.count)
+      for checkIn in list {
+        out.string(checkIn.checkIn.member.rawValue)
+        out.string(checkIn.checkIn.branch.rawValue)
+        out.string(checkIn.checkIn.workplace)
+        out.date(checkIn.checkIn.date)
+        out.string(checkIn.recordedBy.rawValue)
+        out.int(checkIn.seq)
+        out.string(checkIn.id)
+      }
+    }
+    out.int(activities.count)
+    for (id, state) in activities {
+      out.string(id.rawValue)
+      out.string(state.activity.member.rawValue)
+      out.string(state.activity.kind.rawValue)
+      out.date(state.activity.date)
+      out.optional(state.activity.note) { $0.string($1) }
+      out.string(state.recordedBy.rawValue)
+      out.string(state.status.rawValue)
+      out.optional(state.decidedBy) { $0.string($1.rawValue) }
+      out.int(state.seq)
+    }
+    out.int(minutesByDay.count)
+    for (member, days) in minutesByDay {
+      out.string(member.rawValue)
+      out.int(days.count)
+      for (date, minutes) in days {
+        out.date(date)
+        out.minutes(minutes)
+      }
+    }
+    out.int(ids.count)
+    for (id, seq) in ids {
+      out.string(id)
+      out.int(seq)
+    }
+    out.int(lastSeq)
+    out.string(headHash)
+    return out.bytes
+  }
+
+  /// The state written by `snapshotBytes()`.
+  /// - Throws: `SnapshotDecodingError` when the bytes are not a whole, well-formed snapshot.
+  /// - Complexity: O(n) in the size of the bytes.
+  init(snapshot bytes: UnsafeRawBufferPointer) throws(SnapshotDecodingError) {
+    self.init()
+    var input = SnapshotReader(bytes)
+    community = try input.string()
+    timeZoneName = try input.string()
+    guard let zone = TimeZone(identifier: timeZoneName) else { throw input.failure("unknown time zone") }
+    timeZone = zone
+    for _ in 0..<(try input.count()) {
+      let effective = try input.optional { reader throws(SnapshotDecodingError) in try reader.date() }
+      policies.append(PolicyPeriod(effective: effective, policy: try input.policy()))
+    }
+    for _ in 0..<(try input.count()) {
+      let actor = ActorID(try input.string())
+      var grants: Set<RoleGrant> = []
+      for _ in 0..<(try input.count()) {
+        grants.insert(RoleGrant(role: try input.rawValue(Role.self), scope: try input.scope()))
+      }
+      roles[actor] = grants
+    }
+    let memberCount = try input.count()
+    members.reserveCapacity(memberCount)
+    for _ in 0..<memberCount {
+      let id = MemberID(try input.string())
+      let registration = MemberRegistration(
+        member: MemberID(try input.string()), name: try input.string(), isPartyMember: try input.bool(),
+        branch: try input.optional { reader throws(SnapshotDecodingError) in BranchID(try reader.string()) },
+        joined: try input.date())
+      var member = MemberState(registration: registration)
+      member.left = try input.optional { reader throws(SnapshotDecodingError) in try reader.date() }
+      for _ in 0..<(try input.count()) { member.teams.insert(TeamID(try input.string())) }
+      member.confirmedMinutes = try input.minutes()
+      members[id] = member
+    }
+    for _ in 0..<(try input.count()) {
+      let id = TeamID(try input.string())
+      var team = TeamState(name: try input.string(), kind: try input.rawValue(TeamKind.self))
+      for _ in 0..<(try input.count()) { team.members.insert(MemberID(try input.string())) }
+      teams[id] = team
+    }
+    for _ in 0..<(try input.count()) { branches[BranchID(try input.string())] = try input.string() }
+    for _ in 0..<(try input.count()) {
+      let id = CardID(try input.string())
+      cards[id] = CardState(
+        name: try input.string(), kind: try input.rawValue(CardKind.self), holder: try input.string())
+    }
+    let recordCount = try input.count()
+    records.reserveCapacity(recordCount)
+    for _ in 0..<recordCount {
+      let id = RecordID(try input.string())
+      let entry = try input.entry()
+      let recordedBy = ActorID(try input.string())
+      let status: RecordStatus
+      switch try input.int() {
+      case 0: status = .pending
+      case 1: status = .confirmed(points: try input.points())
+      case 2: status = .rejected
+      case 3: status = .reversed(points: try input.points())
+      default: throw input.failure("bad record status")
+      }
+      let decidedBy = try input.optional { reader throws(SnapshotDecodingError) in ActorID(try reader.string()) }
+      records[id] = RecordState(
+        entry: entry, recordedBy: recordedBy, status: status, decidedBy: decidedBy, seq: try input.int())
+    }
+    for _ in 0..<(try input.count()) {
+      let id = ItemID(try input.string())
+      let listing = RewardListing(
+        item: ItemID(try input.string()), name: try input.string(), kind: try input.rawValue(RewardKind.self),
+        price: try input.points(), stock: try input.int())
+      rewards[id] = RewardState(listing: listing, stock: try input.int(), isWithdrawn: try input.bool())
+    }
+    let redemptionCount = try input.count()
+    redemptions.reserveCapacity(redemptionCount)
+    for _ in 0..<redemptionCount {
+      let id = RedemptionID(try input.string())
+      redemptions[id] = RedemptionState(
+        account: try input.account(), item: ItemID(try input.string()), quantity: try input.int(),
+        points: try input.points(), isCancelled: try input.bool())
+    }
+    let accountCount = try input.count()
+    accounts.reserveCapacity(accountCount)
+    for _ in 0..<accountCount {
+      let account = try input.account()
+      accounts[account] = AccountTotals(
+        earned: try input.points(), received: try input.points(), sent: try input.points(),
+        redeemed: try input.points())
+    }
+    for _ in 0..<(try input.count()) {
+      let member = MemberID(try input.string())
+      var list: [CheckInState] = []
+      for _ in 0..<(try input.count()) {
+        let checkIn = PartyCheckIn(
+          member: MemberID(try input.string()), branch: BranchID(try input.string()),
+          workplace: try input.string(), date: try input.date())
+        list.append(
+          CheckInState(
+            checkIn: checkIn, recordedBy: ActorID(try input.string()), seq: try input.int(),
+            id: try input.string()))
+      }
+      checkIns[member] = list
+    }
+    for _ in 0..<(try input.count()) {
+      let id = ActivityID(try input.string())
+      let activity = PartyActivity(
+        member: MemberID(try input.string()), kind: try input.rawValue(PartyActivityKind.self),
+        date: try input.date(),
+        note: try input.optional { reader throws(SnapshotDecodingError) in try reader.string() })
+      activities[id] = ActivityState(
+        activity: activity, recordedBy: ActorID(try input.string()),
+        status: try input.rawValue(ActivityStatus.self),
+        decidedBy: try input.optional { reader throws(SnapshotDecodingError) in ActorID(try reader.string()) },
+        seq: try input.int())
+    }
+    let dayMembers = try input.count()
+    minutesByDay.reserveCapacity(dayMembers)
+    for _ in 0..<dayMembers {
+      let member = MemberID(try input.string())
+      let count = try input.count()
+      var days: [LocalDate: Minutes] = [:]
+      days.reserveCapacity(count)
+      for _ in 0..<count { days[try input.date()] = try input.minutes() }
+      minutesByDay[member] = days
+    }
+    let idCount = try input.count()
+    ids.reserveCapacity(idCount)
+    for _ in 0..<idCount { ids[try input.string()] = try input.int() }
+    lastSeq = try input.int()
+    headHash = try input.string()
+    guard input.isAtEnd else { throw input.failure("bytes after the state") }
+  }
+}
