@@ -34,25 +34,15 @@ enum FastLineDecoder {
         UnsafeBufferPointer(rebasing: line[reader.index..<prevStart]), depth: 1)
     else { return nil }
     let bodyEnd = count - LogLine.suffixLength
-    let digest = SHA256.hash(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<bodyEnd])))
-    guard matches(digest, hex: UnsafeBufferPointer(rebasing: line[hash])) else { return nil }
+    let digest = SHA256.digest(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<bodyEnd])))
+    guard digest.matches(hex: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[hash]))) else {
+      return nil
+    }
     guard let event = try? Event(typeName: type, data: data) else { return nil }
     return EventRecord(
       seq: seq, id: id, at: at, actor: ActorID(actor), event: event,
       prev: String(decoding: UnsafeBufferPointer(rebasing: line[prev]), as: UTF8.self),
       hash: String(decoding: UnsafeBufferPointer(rebasing: line[hash]), as: UTF8.self))
-  }
-
-  /// Whether 64 lowercase hex digits spell `digest`.
-  static func matches(_ digest: [UInt8], hex: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard digest.count * 2 == hex.count else { return false }
-    let digits = Array("0123456789abcdef".utf8)
-    for (index, byte) in digest.enumerated() {
-      guard hex[index * 2] == digits[Int(byte >> 4)], hex[index * 2 + 1] == digits[Int(byte & 0x0F)] else {
-        return false
-      }
-    }
-    return true
   }
 
   /// A cursor over one line.

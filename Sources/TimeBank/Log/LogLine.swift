@@ -85,8 +85,8 @@ public enum LogLine {
     else { throw .malformed("a member has the wrong kind of value") }
     guard let at = Timestamp(atText) else { throw .malformed("'at' is not an ISO 8601 time with offset") }
     guard isHex64(hash), isHex64(prev) else { throw .malformed("'hash' and 'prev' must be 64 lowercase hex") }
-    let computed = SHA256.hexDigest(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<bodyEnd])))
-    guard computed == hash else { throw .hashMismatch(stored: hash, computed: computed) }
+    let computed = SHA256.digest(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<bodyEnd])))
+    guard computed.matches(hex: hash) else { throw .hashMismatch(stored: hash, computed: computed.hex) }
     let event: Event
     do {
       event = try Event(typeName: type, data: data)

@@ -46,6 +46,9 @@ public final class Ledger {
   private var length: Int
   /// The `seq` of the newest snapshot this ledger knows of (written or read), 0 for none.
   private var snapshotSeq: Int
+  /// Whether appends keep the snapshot fresh (see `Snapshot.isDue`). A bulk writer may turn it off and
+  /// call `writeSnapshot()` once at the end.
+  public var refreshesSnapshot = true
 
   private init(path: String, file: LogFile, loaded: LoadedLedger) {
     self.path = path
@@ -181,11 +184,15 @@ public final class Ledger {
       if !newRecords.isEmpty { try reload() }
       throw error
     }
-    if state.lastSeq - snapshotSeq >= Snapshot.refreshInterval {
-      Snapshot.write(state, offset: length, logPath: path)
-      snapshotSeq = state.lastSeq
+    if refreshesSnapshot && Snapshot.isDue(lastSeq: state.lastSeq, snapshotSeq: snapshotSeq) {
+      writeSnapshot()
     }
     return outcomes
+  }
+
+  /// Writes the snapshot of the state now (a cache: failing to write it is not an error).
+  public func writeSnapshot() {
+    if Snapshot.write(state, offset: length, logPath: path) { snapshotSeq = state.lastSeq }
   }
 
   /// Every line of the log, read back and verified (for views and tests; the ledger keeps none).

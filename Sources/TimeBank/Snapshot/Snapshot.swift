@@ -35,8 +35,16 @@ public enum Snapshot {
   /// each), then the line's hash (64 hex digits).
   static let headerLength = 8 + 4 * 8 + 64
 
-  /// Lines a writer lets accumulate after the snapshot before it writes a new one.
+  /// Lines a writer lets accumulate after the snapshot before it writes a new one, at least.
   public static let refreshInterval = 2_000
+
+  /// Whether a writer should write a new snapshot: after `refreshInterval` lines, or after a fiftieth
+  /// of the log, whichever is more. Writing costs time in proportion to the whole state, so on a long
+  /// log the interval grows with it: the writing stays a small share of the appending, and a command
+  /// still replays at most a fiftieth of the log.
+  public static func isDue(lastSeq: Int, snapshotSeq: Int) -> Bool {
+    lastSeq - snapshotSeq >= max(refreshInterval, lastSeq / 50)
+  }
 
   /// The state after every verified line of `file`: from its snapshot when that still matches the log,
   /// then the lines after it; else from the first line.

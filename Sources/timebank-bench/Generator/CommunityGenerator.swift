@@ -89,6 +89,8 @@ struct CommunityGenerator {
     do {
       let ledger = try Ledger.create(
         path, opening: opening, actor: CommunityCatalogue.admin, at: time(day: 0, hour: 7))
+      // One snapshot at the end rather than one every few thousand lines: the log is the same either way.
+      ledger.refreshesSnapshot = false
       generator = CommunityGenerator(plan: plan, ledger: ledger)
       generator.counts.add(opening.event)
       var session = 0
@@ -97,6 +99,7 @@ struct CommunityGenerator {
         session += 1
       } while generator.counts.total < plan.requestedEvents
       try generator.checkBookkeeping()
+      ledger.writeSnapshot()
       return try generator.summary(path: path, days: session * plan.sessionDays, seconds: started.seconds)
     } catch let error as LedgerError {
       throw .generator(path: path, error)

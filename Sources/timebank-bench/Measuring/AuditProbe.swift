@@ -34,18 +34,15 @@ struct AuditProbe: Sendable {
   static func measure(_ path: String) throws(BenchError) -> AuditProbe {
     var probe = AuditProbe()
     var clock = Stopwatch()
-    let bytes: [UInt8]
+    let report: AuditReport
+    let state: LedgerState
     do {
-      bytes = try LogFile.openForReading(path).readAll()
+      let file = try LogFile.openForReading(path)
+      probe.bytes = try file.length()
+      (report, state) = try Audit.run(file)
     } catch {
       throw .log(error)
     }
-    probe.readSeconds = clock.seconds
-    probe.bytes = bytes.count
-    let committed = LogFile.committedLength(of: path, fileLength: bytes.count)
-
-    clock = Stopwatch()
-    let report = Audit.run(bytes, committedLength: committed)
     probe.auditSeconds = clock.seconds
     guard report.isClean else {
       let problem = report.failure.map { "line \($0.line), seq \($0.seq): \($0.problem)" } ?? "a torn tail"
@@ -54,18 +51,14 @@ struct AuditProbe: Sendable {
     probe.events = report.events
     probe.auditPeakMemoryBytes = ProcessFacts.peakMemoryBytes()
 
-    // `Audit.run` keeps its state to itself, so the reports replay the log again, as the CLI does.
-    clock = Stopwatch()
-    let contents: LogContents
+    // The audit hands back the state it replayed: the reports are built from it, as the CLI's are.
+    let lastAt: Timestamp?
     do {
-      contents = try LogReader.verify(bytes, committedLength: committed)
+      lastAt = try LogFile.openForReading(path).line(endingAt: probe.bytes)?.at
     } catch {
-      throw .log(.corrupt(path: path, error))
+      throw .log(error)
     }
-    let state = LedgerState(replaying: contents.records)
-    probe.replaySeconds = clock.seconds
-
-    let lastDate = contents.records.last.map { state.localDate(of: $0.at) }
+    let lastDate = lastAt.map { state.localDate(of: $0) }
     let community = CommunityLedger(name: state.community, state: state, lastEventDate: lastDate)
     let window = ReportWindow()
     clock = Stopwatch()

@@ -138,12 +138,17 @@ struct BenchmarkRunner {
   /// a line's worth of bytes written to the same copy, then synced, in this process.
   private func measureAppends(_ result: inout SizeResult) throws(BenchError) {
     let copy = "\(options.directory)/append-copy-\(getpid()).jsonl"
-    for stale in [copy, LogFile.journalPath(for: copy)] { unlink(stale) }
+    let sideFiles = [copy, LogFile.journalPath(for: copy), Snapshot.path(for: copy)]
+    for stale in sideFiles { unlink(stale) }
     defer {
-      for stale in [copy, LogFile.journalPath(for: copy)] { unlink(stale) }
+      for stale in sideFiles { unlink(stale) }
     }
     do {
       try FileManager.default.copyItem(atPath: result.log, toPath: copy)
+      // The snapshot cache goes with the log, as it would on the office's disk.
+      if FileManager.default.fileExists(atPath: Snapshot.path(for: result.log)) {
+        try FileManager.default.copyItem(atPath: Snapshot.path(for: result.log), toPath: Snapshot.path(for: copy))
+      }
     } catch {
       throw .io("cannot copy \(result.log) to \(copy): \(error.localizedDescription)")
     }

@@ -1,0 +1,264 @@
+import Foundation
+import Testing
+
+@testable import TimeBank
+
+/// The snapshot cache: a state loaded from `<log>.snapshot` plus the lines after it must equal the state
+/// replayed from the first line, and a snapshot that no longer matches the log, or is damaged, must be
+/// ignored.
+@Suite struct SnapshotTests {
+  /// The demo ledger on disk, its lines, and the state a full replay gives.
+  private struct Demo {
+    let directory: TestDirectory
+    let path: String
+    let records: [EventRecord]
+    let replayed: LedgerState
+
+    init() throws {
+      directory = try TestDirectory()
+      path = directory.file("demo.jsonl")
+      _ = try DemoCommunity.build(at: path)
+      records = try TestSupport.recordsOnDisk(path)
+      replayed = LedgerState(replaying: records)
+    }
+
+    var snapshotPath: String { Snapshot.path(for: path) }
+
+    /// Writes the snapshot of the state after line `seq`.
+    func writeSnapshot(after seq: Int) throws {
+      let state = LedgerState(replaying: records.prefix(seq))
+      try #require(Snapshot.write(state, offset: try offset(after: seq), logPath: path))
+    }
+
+    /// Where line `seq` ends in the file.
+    func offset(after seq: Int) throws -> Int {
+      let bytes = try TestSupport.bytes(of: path)
+      var lines = 0
+      for (index, byte) in bytes.enumerated() where byte == 0x0A {
+        lines += 1
+        if lines == seq { return index + 1 }
+      }
+      Issue.record("no line \(seq)")
+      return 0
+    }
+
+    func load() throws -> LoadedLedger { try Snapshot.load(LogFile.openForReading(path)) }
+  }
+
+  @Test func theStateSurvivesTheRoundTripThroughSnapshotBytes() throws {
+    let demo = try Demo()
+    for seq in [1, 2, 40, 500, demo.records.count] {
+      let state = LedgerState(replaying: demo.records.prefix(seq))
+      let bytes = state.snapshotBytes()
+      let decoded = try bytes.withUnsafeBytes { try LedgerState(snapshot: $0) }
+      #expect(decoded == state, "after seq \(seq)")
+    }
+    // The article ledger holds every kind of party record and card as well.
+    let article = try LogFile.openForReading(Self.articlePath).readVerified().records
+    let state = LedgerState(replaying: article)
+    #expect(try state.snapshotBytes().withUnsafeBytes { try LedgerState(snapshot: $0) } == state)
+  }
+
+  @Test func cutOrDamagedSnapshotBytesAreRefused() throws {
+    let demo = try Demo()
+    let bytes = demo.replayed.snapshotBytes()
+    for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 97)) {
+      #expect(throws: SnapshotDecodingError.self) {
+        try Array(bytes.prefix(cut)).withUnsafeBytes { try LedgerState(snapshot: $0) }
+      }
+    }
+    #expect(throws: SnapshotDecodingError.self) {
+      try (bytes + [0]).withUnsafeBytes { try LedgerState(snapshot: $0) }
+    }
+  }
+
+  @Test func loadingFromASnapshotEqualsReplayingEveryLine() throws {
+    let demo = try Demo()
+    for seq in [1, 7, 300, demo.records.count - 1, demo.records.count] {
+      try demo.writeSnapshot(after: seq)
+      let loaded = try demo.load()
+      #expect(loaded.snapshotSeq == seq)
+      #expect(loaded.state == demo.replayed, "snapshot after seq \(seq)")
+      #expect(loaded.validLength == (try TestSupport.bytes(of: demo.path)).count)
+      #expect(loaded.lastEventAt == demo.records.last?.at)
+    }
+  }
+
+  @Test func aSnapshotTheLogNoLongerMatchesIsIgnored() throws {
+    let demo = try Demo()
+    try demo.writeSnapshot(after: 500)
+    var snapshot = try TestSupport.bytes(of: demo.snapshotPath)
+
+    // The hash it names is not the hash of line 500 any more (as if the log had been rewritten).
+    let hashStart = Snapshot.headerLength - 64
+    snapshot[hashStart] = snapshot[hashStart] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+    try Data(snapshot).write(to: URL(fileURLWithPath: demo.snapshotPath))
+    var loaded = try demo.load()
+    #expect(loaded.snapshotSeq == nil)
+    #expect(loaded.state == demo.replayed)
+
+    // A snapshot of another log of the same community: its line 500 is not this log's line 500.
+    let other = try TestDirectory()
+    let otherPath = other.file("demo.jsonl")
+    _ = try DemoCommunity.build(at: otherPath)
+    let otherRecords = try TestSupport.recordsOnDisk(otherPath)
+    var changed = otherRecords.prefix(499).map { $0 }
+    changed.append(demo.records[499])
+    try #require(Snapshot.write(LedgerState(replaying: changed), offset: demo.offset(after: 499), logPath: demo.path))
+    loaded = try demo.load()
+    #expect(loaded.snapshotSeq == nil)
+    #expect(loaded.state == demo.replayed)
+  }
+
+  @Test func aDamagedOrCutSnapshotFileIsIgnored() throws {
+    let demo = try Demo()
+    try demo.writeSnapshot(after: 800)
+    let good = try TestSupport.bytes(of: demo.snapshotPath)
+    let cases: [(String, [UInt8])] = [
+      ("empty", []),
+      ("header only", Array(good.prefix(Snapshot.headerLength))),
+      ("cut", Array(good.dropLast(10))),
+      ("a payload byte flipped", { var bytes = good; bytes[good.count / 2] ^= 0x20; return bytes }()),
+      ("a seq beyond the log", { var bytes = good; bytes[8] = 0xFF; bytes[9] = 0xFF; return bytes }()),
+      ("another magic", { var bytes = good; bytes[0] = UInt8(ascii: "X"); return bytes }()),
+    ]
+    for (name, bytes) in cases {
+      try Data(bytes).write(to: URL(fileURLWithPath: demo.snapshotPath))
+      let loaded = try demo.load()
+      #expect(loaded.snapshotSeq == nil, "\(name)")
+      #expect(loaded.state == demo.replayed, "\(name)")
+    }
+  }
+
+  @Test func aSnapshotPastTheCommittedBatchIsIgnored() throws {
+    let demo = try Demo()
+    try demo.writeSnapshot(after: 1000)
+    // A batch journal says a batch starting at line 900 was never finished: it ends before line 1000.
+    let length = (try TestSupport.bytes(of: demo.path)).count
+    let start = try demo.offset(after: 899)
+    try LogFile.writeJournal(for: demo.path, offset: start, length: length - start + 100)
+    let loaded = try demo.load()
+    #expect(loaded.snapshotSeq == nil)
+    #expect(loaded.state == LedgerState(replaying: demo.records.prefix(899)))
+    #expect(loaded.tornTail == TornTail(line: 900, offset: start, length: length - start))
+  }
+
+  @Test func linesAfterTheSnapshotAreStillVerified() throws {
+    let demo = try Demo()
+    try demo.writeSnapshot(after: 600)
+    var bytes = try TestSupport.bytes(of: demo.path)
+    let lineStart = try demo.offset(after: 700)
+    // Change one digit of the time in line 701, leaving its hash as it was.
+    let colon = try #require(bytes[lineStart...].firstIndex(of: UInt8(ascii: "T")))
+    bytes[colon + 1] = bytes[colon + 1] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
+    try Data(bytes).write(to: URL(fileURLWithPath: demo.path))
+    #expect {
+      _ = try demo.load()
+    } throws: { error in
+      guard case .corrupt(_, let corruption) = error as? LogError else { return false }
+      return corruption.line == 701
+    }
+  }
+
+  @Test func anIDUsedBeforeTheSnapshotCannotBeUsedAgainAfterIt() throws {
+    let demo = try Demo()
+    try demo.writeSnapshot(after: demo.records.count)
+    // Re-chain a copy of line 10 (same id) onto the end of the log.
+    let original = demo.records[9]
+    let last = try #require(demo.records.last)
+    let line = LogLine.encode(
+      seq: last.seq + 1, id: original.id, at: last.at, actor: original.actor, event: original.event,
+      prev: last.hash)
+    let handle = try #require(FileHandle(forWritingAtPath: demo.path))
+    handle.seekToEndOfFile()
+    handle.write(Data(line.bytes))
+    try handle.close()
+    #expect {
+      _ = try demo.load()
+    } throws: { error in
+      guard case .corrupt(_, let corruption) = error as? LogError else { return false }
+      return corruption == LogCorruption(
+        line: last.seq + 1, seq: last.seq + 1, problem: .duplicateID(original.id, firstSeq: 10))
+    }
+  }
+
+  @Test func aWriterKeepsTheSnapshotFreshAndRetriesStillFindTheirLine() throws {
+    let c = try TestCommunity()
+    let joined = try TestSupport.date("2025-01-01")
+    let snapshotPath = Snapshot.path(for: c.path)
+    #expect(!FileManager.default.fileExists(atPath: snapshotPath))
+    var registered = 0
+    while c.ledger.state.lastSeq < Snapshot.refreshInterval + 50 {
+      let batch = (0..<100).map { index in
+        let member = MemberID("v\(registered + index)")
+        return Command(
+          id: "reg-\(member)",
+          event: .memberRegistered(
+            MemberRegistration(member: member, name: "志愿者", isPartyMember: false, branch: nil, joined: joined)))
+      }
+      _ = try c.ledger.execute(batch, actor: TestCommunity.coordinator, at: c.now)
+      registered += 100
+    }
+    #expect(FileManager.default.fileExists(atPath: snapshotPath))
+    let records = try TestSupport.recordsOnDisk(c.path)
+
+    let reopened = try Ledger.open(c.path)
+    #expect(reopened.state == LedgerState(replaying: records))
+    let loaded = try Snapshot.load(LogFile.openForReading(c.path))
+    #expect(loaded.snapshotSeq != nil)
+    #expect((loaded.snapshotSeq ?? 0) >= Snapshot.refreshInterval)
+
+    // A retry of a command written long before the snapshot finds its line in the log.
+    let early = try #require(records.first { $0.id == "reg-v7" })
+    let retry = Command(
+      id: "reg-v7",
+      event: .memberRegistered(
+        MemberRegistration(member: MemberID("v7"), name: "志愿者", isPartyMember: false, branch: nil, joined: joined)))
+    #expect(try reopened.execute(retry, actor: TestCommunity.coordinator, at: c.now) == .alreadyRecorded(early))
+    var changed = retry
+    changed.event = .memberRegistered(
+      MemberRegistration(member: MemberID("v7"), name: "别人", isPartyMember: false, branch: nil, joined: joined))
+    #expect {
+      _ = try reopened.execute(changed, actor: TestCommunity.coordinator, at: c.now)
+    } throws: { error in
+      guard case .rejected(.idReused(let id, let seq, let field, _, _), _) = error as? LedgerError else {
+        return false
+      }
+      return id == "reg-v7" && seq == early.seq && field == "name"
+    }
+
+    // A refused batch leaves the state as the log says, however far it got.
+    let before = reopened.state
+    let bad = [
+      Command(
+        id: "late-1",
+        event: .memberRegistered(
+          MemberRegistration(member: MemberID("late1"), name: "甲", isPartyMember: false, branch: nil, joined: joined))),
+      Command(
+        id: "late-2",
+        event: .memberRegistered(
+          MemberRegistration(member: MemberID("late1"), name: "乙", isPartyMember: false, branch: nil, joined: joined))),
+    ]
+    #expect(throws: LedgerError.self) { _ = try reopened.execute(bad, actor: TestCommunity.coordinator, at: c.now) }
+    #expect(reopened.state == before)
+    #expect(try TestSupport.recordsOnDisk(c.path) == records)
+  }
+
+  @Test func everyLineCanBeFoundBySeq() throws {
+    let demo = try Demo()
+    let file = try LogFile.openForReading(demo.path)
+    let length = (try TestSupport.bytes(of: demo.path)).count
+    for record in demo.records {
+      #expect(try file.line(seq: record.seq, within: length) == record)
+    }
+    #expect(try file.line(seq: demo.records.count + 1, within: length) == nil)
+    #expect(try file.line(seq: 0, within: length) == nil)
+    #expect(try file.line(endingAt: length) == demo.records.last)
+    #expect(try file.line(endingAt: length - 1) == nil)
+  }
+
+  static var articlePath: String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Fixtures/article/article.jsonl").path
+  }
+}
