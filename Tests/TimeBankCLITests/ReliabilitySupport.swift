@@ -126,8 +126,17 @@ final class Spawned: @unchecked Sendable {
     defer {
       for pointer in argv + envp { pointer?.deallocate() }
     }
+    // A child inherits the spawning thread's signal mask, and test threads block most signals: start
+    // it with none blocked, as from a shell, so a signal such as SIGXFSZ acts on it as it would there.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
     var pid: pid_t = 0
-    let status = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+    let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
     guard status == 0 else {
       try? FileManager.default.removeItem(atPath: scratch)
       throw SpawnError(description: "posix_spawn \(executable): \(String(cString: strerror(status)))")

@@ -10,7 +10,8 @@ import Foundation
 /// Readers open without a lock and stop at the last complete line; writers hold an exclusive `flock`
 /// from catch-up to `fsync`, so two coordinators typing at once are serialised.
 public final class LogFile {
-  public let path: String
+  /// The file's name: in error messages, and for its batch journal (`journalPath(for:)`).
+  public private(set) var path: String
   private let descriptor: Int32
   private var isLocked = false
 
@@ -347,6 +348,14 @@ public final class LogFile {
       throw .io(path: destination, operation: "create", code: errno)
     }
     try syncDirectory(of: destination)
+  }
+
+  /// Gives this open file a second name `destination` (see `link(_:to:)`) and makes it the file's
+  /// `path` from then on, so the batch journals of later appends are where readers and `repair` look
+  /// for them: `<destination>.batch`.
+  public func link(to destination: String) throws(LogError) {
+    try LogFile.link(path, to: destination)
+    path = destination
   }
 
   /// Throws unless nothing exists at `path`: `.notARegularFile` for a directory, `.alreadyExists` else.

@@ -89,7 +89,9 @@ public final class Ledger {
       throw .rejected(error, index: 0)
     }
     // The first line is written and synced under a temporary name, then linked into place, so a crash
-    // never leaves an empty log where a ledger should be (which would block a second `init`).
+    // never leaves an empty log where a ledger should be (which would block a second `init`). From then
+    // on the file goes by its real name: batches written later (the demo's) must journal to
+    // `<path>.batch`, not to `<temporary>.batch`, which no reader or `repair` would ever look at.
     let temporary = "\(path).creating-\(getpid())"
     let file: LogFile
     do {
@@ -107,7 +109,7 @@ public final class Ledger {
     }
     _ = try ledger.execute([opening], actor: actor, at: now)
     do {
-      try LogFile.link(temporary, to: path)
+      try file.link(to: path)
     } catch {
       throw .log(error)
     }
