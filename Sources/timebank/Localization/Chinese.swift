@@ -1,0 +1,3 @@
+enum Chinese {
+  static let table: [MessageKey: String] = English.table
+}
