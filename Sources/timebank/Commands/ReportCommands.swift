@@ -81,7 +81,7 @@ enum ReportCommands {
     }
     var teams = Report(
       columns: prefix + [
-        .init("team", words(.columnTeam)), .init("name", words(.columnName)), .init("kind", words(.columnKind)),
+        .init("team", words(.columnTeam)), .init("name", words(.columnName)), .init("kind", words(.columnKind), display: words.kindDisplay),
         .init("membersNow", words(.columnMembers), numeric: true),
         .init("activeMembers", words(.columnActive), numeric: true), .init("records", words(.columnRecords), numeric: true),
         .init("hours", words(.columnHours), numeric: true), .init("points", words(.columnPoints), numeric: true),

@@ -137,7 +137,7 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("team", words(.columnTeam)), .init("name", words(.columnName)), .init("kind", words(.columnKind)),
+          .init("team", words(.columnTeam)), .init("name", words(.columnName)), .init("kind", words(.columnKind), display: words.kindDisplay),
           .init("members", words(.columnMembers), numeric: true),
         ],
         rows: rows))
@@ -172,7 +172,7 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("card", words(.columnCard)), .init("name", words(.columnName)), .init("kind", words(.columnKind)), .init("holder", words(.columnHolder)),
+          .init("card", words(.columnCard)), .init("name", words(.columnName)), .init("kind", words(.columnKind), display: words.kindDisplay), .init("holder", words(.columnHolder)),
           .init("balance", words(.columnBalance), numeric: true),
         ], rows: rows))
   }
@@ -263,7 +263,7 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("item", words(.columnItem)), .init("name", words(.columnName)), .init("kind", words(.columnKind)),
+          .init("item", words(.columnItem)), .init("name", words(.columnName)), .init("kind", words(.columnKind), display: words.kindDisplay),
           .init("price", words(.columnPrice), numeric: true),
           .init("stock", words(.columnStock), numeric: true),
           .init("status", words(.columnStatus), display: words.statusDisplay),
@@ -326,7 +326,7 @@ enum ViewCommands {
     let statement = Statement(account: account, records: contents.records, from: from, to: to)
     var report = Report(
       columns: [
-        .init("seq", words(.columnSeq), numeric: true), .init("date", words(.columnDate)), .init("kind", words(.columnKind)),
+        .init("seq", words(.columnSeq), numeric: true), .init("date", words(.columnDate)), .init("kind", words(.columnKind), display: words.kindDisplay),
         .init("counterparty", words(.columnCounterparty)),
         .init("amount", words(.columnAmount), numeric: true, signed: true), .init("balance", words(.columnBalance), numeric: true),
         .init("description", words(.columnDescription)),

@@ -472,6 +472,17 @@ enum English {
     .statusAppended: "appended",
     .statusWouldAppend: "would append",
     .statusAlreadyRecorded: "already recorded",
+    .kindServiceTeam: "service-team",
+    .kindSelfOrg: "self-org",
+    .kindPartyOrg: "party-org",
+    .kindEnterprise: "enterprise",
+    .kindCourtyard: "courtyard",
+    .kindGoods: "goods",
+    .kindService: "service",
+    .kindReversal: "reversal",
+    .kindTransfer: "transfer",
+    .kindRedemption: "redemption",
+    .kindRefund: "refund",
 
     // MARK: Progress on a terminal
 

@@ -22,6 +22,29 @@ extension Localizer {
     }
   }
 
+  /// A kind as a table shows it: a team's (`service-team`, `self-org`), a card's (`party-org`,
+  /// `enterprise`, `courtyard`), a reward's (`goods`, `service`) or a posting's (`service`, `reversal`,
+  /// `transfer`, `redemption`, `refund`); anything else as it is. Commands take the English names.
+  func kind(_ name: String) -> String {
+    switch name {
+    case "service-team": self(.kindServiceTeam)
+    case "self-org": self(.kindSelfOrg)
+    case "party-org": self(.kindPartyOrg)
+    case "enterprise": self(.kindEnterprise)
+    case "courtyard": self(.kindCourtyard)
+    case "goods": self(.kindGoods)
+    case "service": self(.kindService)
+    case "reversal": self(.kindReversal)
+    case "transfer": self(.kindTransfer)
+    case "redemption": self(.kindRedemption)
+    case "refund": self(.kindRefund)
+    default: name
+    }
+  }
+
+  /// The column `display` that shows a kind in this language.
+  var kindDisplay: @Sendable (String) -> String { { self.kind($0) } }
+
   /// The column `display` that shows a status in this language.
   var statusDisplay: @Sendable (String) -> String { { self.status($0) } }
 }

@@ -426,6 +426,17 @@ enum MessageKey: String, CaseIterable, Sendable {
   case statusAppended
   case statusWouldAppend
   case statusAlreadyRecorded
+  case kindServiceTeam
+  case kindSelfOrg
+  case kindPartyOrg
+  case kindEnterprise
+  case kindCourtyard
+  case kindGoods
+  case kindService
+  case kindReversal
+  case kindTransfer
+  case kindRedemption
+  case kindRefund
 
   // MARK: Progress on a terminal
 
