@@ -241,7 +241,7 @@ enum ImportCommands {
       return Report(
         columns: [
           .init("line", words(.columnLine), numeric: true), .init("id", words(.columnID)), .init("member", words(.columnMember)),
-          .init("name", words(.columnName)), .init("date", words(.columnDate)), .init("hours", words(.columnHours), numeric: true),
+          .init("name", words(.columnPersonName)), .init("date", words(.columnDate)), .init("hours", words(.columnHours), numeric: true),
           .init("category", words(.columnCategory)), .init("team", words(.columnTeam)), .init("served", words(.columnServed), numeric: true),
           .init("place", words(.columnPlace)), .init("note", words(.columnNote)), .init("status", words(.columnStatus), display: words.statusDisplay),
         ], rows: cells)
@@ -261,7 +261,7 @@ enum ImportCommands {
       return Report(
         columns: [
           .init("line", words(.columnLine), numeric: true), .init("id", words(.columnID)), .init("member", words(.columnMember)),
-          .init("name", words(.columnName)), .init("party", words(.columnParty), display: { words.yesOrNo($0 == "yes") }),
+          .init("name", words(.columnPersonName)), .init("party", words(.columnParty), display: { words.yesOrNo($0 == "yes") }),
           .init("branch", words(.columnBranch)),
           .init("joined", words(.columnJoined)), .init("team", words(.columnTeam)),
           .init("status", words(.columnStatus), display: words.statusDisplay),

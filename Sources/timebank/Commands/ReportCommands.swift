@@ -102,7 +102,7 @@ enum ReportCommands {
       })
     let top = Report(
       columns: teamColumns + [
-        .init("rank", words(.columnRank), numeric: true), .init("member", words(.columnMember)), .init("name", words(.columnName)),
+        .init("rank", words(.columnRank), numeric: true), .init("member", words(.columnMember)), .init("name", words(.columnPersonName)),
         .init("hours", words(.columnHours), numeric: true),
       ],
       rows: statistics.rows.flatMap { row in
@@ -256,7 +256,7 @@ enum ReportCommands {
     }
     let members = Report(
       columns: prefix + [
-        .init("member", words(.columnMember)), .init("name", words(.columnName)), .init("branch", words(.columnBranch)),
+        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)), .init("branch", words(.columnBranch)),
         .init("checkIn", words(.columnCheckedIn)),
         .init("workplace", words(.columnWorkplace)), .init("records", words(.columnRecords), numeric: true),
         .init("hours", words(.columnHours), numeric: true),
@@ -363,7 +363,7 @@ enum ReportCommands {
     }
     var members = Report(
       columns: prefix + [
-        .init("member", words(.columnMember)), .init("name", words(.columnName)), .init("branch", words(.columnBranch)),
+        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)), .init("branch", words(.columnBranch)),
         .init("checkIn", words(.columnCheckedIn)),
         .init("records", words(.columnRecords), numeric: true), .init("hours", words(.columnHours), numeric: true),
       ] + kindColumns(words),
@@ -377,7 +377,7 @@ enum ReportCommands {
     members.tableFooter = [totals(words)]
     let services = Report(
       columns: prefix + [
-        .init("member", words(.columnMember)), .init("name", words(.columnName)), .init("date", words(.columnDate)),
+        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)), .init("date", words(.columnDate)),
         .init("category", words(.columnCategory)),
         .init("hours", words(.columnHours), numeric: true), .init("team", words(.columnTeam)), .init("confirmedBy", words(.columnConfirmedBy)),
       ],

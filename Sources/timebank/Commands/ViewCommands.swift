@@ -69,7 +69,7 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("member", words(.columnMember)), .init("name", words(.columnName)), .init("party", words(.columnParty), display: { words.yesOrNo($0 == "yes") }),
+          .init("member", words(.columnMember)), .init("name", words(.columnPersonName)), .init("party", words(.columnParty), display: { words.yesOrNo($0 == "yes") }),
           .init("branch", words(.columnBranch)),
           .init("teams", words(.columnTeams)), .init("joined", words(.columnJoined)), .init("left", words(.columnLeft)),
           .init("hours", words(.columnHours), numeric: true), .init("balance", words(.columnBalance), numeric: true),

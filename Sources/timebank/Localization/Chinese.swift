@@ -418,6 +418,7 @@ enum Chinese {
     .columnMonth: "月份",
     .columnMonths: "活跃月数",
     .columnName: "名称",
+    .columnPersonName: "姓名",
     .columnNote: "备注",
     .columnParty: "党员",
     .columnPartyMembers: "党员数",

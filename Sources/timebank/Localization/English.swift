@@ -423,6 +423,7 @@ enum English {
     .columnMonth: "MONTH",
     .columnMonths: "MONTHS",
     .columnName: "NAME",
+    .columnPersonName: "NAME",
     .columnNote: "NOTE",
     .columnParty: "PARTY",
     .columnPartyMembers: "PARTY MEMBERS",

@@ -377,6 +377,7 @@ enum MessageKey: String, CaseIterable, Sendable {
   case columnMonth
   case columnMonths
   case columnName
+  case columnPersonName
   case columnNote
   case columnParty
   case columnPartyMembers
