@@ -92,7 +92,8 @@ enum CLI {
       let words = extracted.language.map(Localizer.init) ?? preferred
       return run(extracted.arguments, environment: environment, words: words)
     } catch {
-      return Result(exitCode: Messages.usage, output: "", errors: helpRenderer(preferred).errorReport(for: error))
+      return Result(
+        exitCode: Messages.usage, output: "", errors: helpRenderer(preferred).errorReport(for: error))
     }
   }
 
@@ -120,7 +121,8 @@ enum CLI {
     }
     guard let handler = handlers[parsed.path] else {
       let message = words(.usageNoHandler, ["command": parsed.path.joined(separator: " ")])
-      return Result(exitCode: Messages.usage, output: "", errors: words(.errorLine, ["message": message]) + "\n")
+      return Result(
+        exitCode: Messages.usage, output: "", errors: words(.errorLine, ["message": message]) + "\n")
     }
     var context = Context(parsed: parsed, environment: environment, words: words)
     do {

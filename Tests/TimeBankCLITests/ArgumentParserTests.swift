@@ -277,10 +277,13 @@ private func usageError(_ arguments: [String]) -> UsageError? {
   @Test func missingSubcommand() {
     let error = usageError(["member"])
     #expect(error == .missingSubcommand(path: ["member"], subcommands: ["add", "list", "show"]))
-    #expect(error?.message(in: .english) == "missing subcommand for 'timebank member'; expected one of: add, list, show")
+    #expect(
+      error?.message(in: .english)
+        == "missing subcommand for 'timebank member'; expected one of: add, list, show")
     let atRoot = usageError([])
     #expect(
-      atRoot?.message(in: .english) == "missing subcommand for 'timebank'; expected one of: service, member, transfer")
+      atRoot?.message(in: .english)
+        == "missing subcommand for 'timebank'; expected one of: service, member, transfer")
   }
 
   @Test func duplicateOption() {

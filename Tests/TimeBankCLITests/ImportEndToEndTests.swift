@@ -43,7 +43,8 @@ import Testing
   }
 
   @Test func gbkSheetWithTwoBadRowsThenFixedThenAgain() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "import-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     try #require(try Self.run(["demo", "--out", "demo.jsonl"], in: directory, actor: nil).exitCode == 0)
@@ -91,12 +92,14 @@ import Testing
 
   /// A members sheet of `count` rows (p001 测试1, ...), enough for several progress reports.
   static func bigSheet(_ count: Int) -> Data {
-    Data((["编号,姓名"] + (1...count).map { "p\(String(format: "%03d", $0)),测试\($0)" }).joined(separator: "\n").utf8)
+    Data(
+      (["编号,姓名"] + (1...count).map { "p\(String(format: "%03d", $0)),测试\($0)" }).joined(separator: "\n").utf8)
   }
 
   /// Runs `body` in a new directory holding the demo ledger and a 350-row members sheet, big.csv.
   static func withBigSheet(_ body: (URL) throws -> Void) throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "import-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     try #require(try Self.run(["demo", "--out", "demo.jsonl"], in: directory, actor: nil).exitCode == 0)

@@ -26,15 +26,19 @@ import Testing
 
   static let cases: [Case] = [
     Case(name: "help-root.txt", arguments: ["--help"], exitCode: 0, chineseOnly: true),
-    Case(name: "help-service-record.txt", arguments: ["service", "record", "--help"], exitCode: 0, chineseOnly: true),
     Case(
-      name: "refusal-no-overdraft.txt", arguments: ["transfer", "m01", "m02", "500", "--actor", "m01"], exitCode: 1,
+      name: "help-service-record.txt", arguments: ["service", "record", "--help"], exitCode: 0,
+      chineseOnly: true),
+    Case(
+      name: "refusal-no-overdraft.txt", arguments: ["transfer", "m01", "m02", "500", "--actor", "m01"],
+      exitCode: 1,
       isError: true),
     Case(
       name: "usage-unknown-option.txt", arguments: ["service", "record", "m01", "--huors", "2"], exitCode: 64,
       isError: true),
     Case(name: "balance-m01.txt", arguments: ["balance", "m01"], exitCode: 0),
-    Case(name: "statement-m02-june.txt", arguments: ["statement", "m02", "--from", "2025-06-01"], exitCode: 0),
+    Case(
+      name: "statement-m02-june.txt", arguments: ["statement", "m02", "--from", "2025-06-01"], exitCode: 0),
     Case(name: "report-community-demo.txt", arguments: ["report", "community"], exitCode: 0),
     Case(
       name: "certificate-m03-2025-06.txt",
@@ -82,7 +86,9 @@ import Testing
     (["balance", "--lang", "zh"], [:], "zh"),
     (["--lang", "en", "service", "record"], ["LC_ALL": "zh_CN.UTF-8"], "en"),
   ])
-  func languageFromEnvironmentAndLangOption(arguments: [String], environment: [String: String], expected: String)
+  func languageFromEnvironmentAndLangOption(
+    arguments: [String], environment: [String: String], expected: String
+  )
     throws
   {
     #expect(try Self.helpLanguage(arguments, environment) == expected)
@@ -115,12 +121,15 @@ import Testing
       let environment = CertificateEndToEndTests.environment.merging(Self.chinese) { $1 }
       for format in ["json", "csv"] {
         let english = try BinaryRunner.run(
-          ["balance", "--format", format], environment: CertificateEndToEndTests.environment, directory: directory)
-        let chinese = try BinaryRunner.run(["balance", "--format", format], environment: environment, directory: directory)
+          ["balance", "--format", format], environment: CertificateEndToEndTests.environment,
+          directory: directory)
+        let chinese = try BinaryRunner.run(
+          ["balance", "--format", format], environment: environment, directory: directory)
         #expect(chinese.exitCode == 0)
         #expect(chinese.stdout == english.stdout, "--format \(format) is data: the same in every language")
       }
-      let audit = try BinaryRunner.run(["audit", "--format", "json"], environment: environment, directory: directory)
+      let audit = try BinaryRunner.run(
+        ["audit", "--format", "json"], environment: environment, directory: directory)
       #expect(audit.stdout.contains("\"check\":\"events verified\""))
     }
   }

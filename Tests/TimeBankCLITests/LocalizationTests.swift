@@ -21,7 +21,9 @@ import Testing
       let english = Set(Localizer.placeholders(in: English.table[key] ?? ""))
       for (language, table) in Self.tables {
         let placeholders = Set(Localizer.placeholders(in: table[key] ?? ""))
-        #expect(placeholders == english, "\(key) in \(language): \(placeholders.sorted()), English has \(english.sorted())")
+        #expect(
+          placeholders == english,
+          "\(key) in \(language): \(placeholders.sorted()), English has \(english.sorted())")
       }
     }
   }
@@ -49,8 +51,12 @@ import Testing
       let chinese = Chinese.table[key] ?? ""
       guard english == chinese else { continue }
       var words = chinese
-      for name in Localizer.placeholders(in: chinese) { words = words.replacingOccurrences(of: "{\(name)}", with: "") }
-      let hasLatinLetters = words.unicodeScalars.contains { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }
+      for name in Localizer.placeholders(in: chinese) {
+        words = words.replacingOccurrences(of: "{\(name)}", with: "")
+      }
+      let hasLatinLetters = words.unicodeScalars.contains {
+        ("a"..."z").contains($0) || ("A"..."Z").contains($0)
+      }
       let hasHanCharacters = words.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }
       #expect(!hasLatinLetters || hasHanCharacters, "\(key) is English in the Chinese table: \(chinese)")
     }
@@ -98,7 +104,8 @@ import Testing
     #expect(
       try LanguageOption.extract(from: ["--lang=en", "balance"], words: words)
         == .init(language: .en, arguments: ["balance"]))
-    #expect(try LanguageOption.extract(from: ["log"], words: words) == .init(language: nil, arguments: ["log"]))
+    #expect(
+      try LanguageOption.extract(from: ["log"], words: words) == .init(language: nil, arguments: ["log"]))
     // After `--` it is a positional like any other word.
     #expect(
       try LanguageOption.extract(from: ["transfer", "--", "--lang", "zh"], words: words)
@@ -107,7 +114,10 @@ import Testing
 
   @Test func badLanguageOptionsAreUsageErrors() {
     let words = Localizer.english
-    #expect(throws: UsageError.invalidValue(path: ["log"], option: "--lang <lang>", value: "fr", reason: "expected zh or en")) {
+    #expect(
+      throws: UsageError.invalidValue(
+        path: ["log"], option: "--lang <lang>", value: "fr", reason: "expected zh or en")
+    ) {
       try LanguageOption.extract(from: ["log", "--lang", "fr"], words: words)
     }
     #expect(throws: UsageError.missingValue(path: ["log"], option: "--lang", valueName: "lang")) {
@@ -122,14 +132,18 @@ import Testing
   }
 
   @Test func usageErrorsInChinese() {
-    let error = UsageError.unknownOption(path: ["service", "record"], option: "--huors", suggestion: "--hours")
+    let error = UsageError.unknownOption(
+      path: ["service", "record"], option: "--huors", suggestion: "--hours")
     #expect(error.message(in: .chinese) == "未知选项 '--huors'。您是不是要用 '--hours'？")
     #expect(error.message(in: .english) == "unknown option '--huors'. Did you mean '--hours'?")
   }
 
   @Test func chineseColumnsLineUpByDisplayWidth() {
     let report = Report(
-      columns: [.init("name", Localizer.chinese(.columnName)), .init("hours", Localizer.chinese(.columnHours), numeric: true)],
+      columns: [
+        .init("name", Localizer.chinese(.columnName)),
+        .init("hours", Localizer.chinese(.columnHours), numeric: true),
+      ],
       rows: [["张三", "2.5"], ["Ann", "10.0"]])
     #expect(
       report.render(.table) == """

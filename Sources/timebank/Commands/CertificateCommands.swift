@@ -57,7 +57,7 @@ enum CertificateCommands {
       context.print(words(.verifyGenuine, ["code": code]))
       context.print(words(.verifyMember, ["member": certificate.member, "name": certificate.name]))
       context.print(words(.verifyUnit, ["community": certificate.community]))
-      context.print(words(.verifyPeriod, ["period": periodPhrase(certificate.window, words)]))
+      context.print(words(.verifyPeriod, ["period": describe(certificate.window, periodInMessages, words)]))
       context.print(
         words(
           .verifyHours,
@@ -65,7 +65,8 @@ enum CertificateCommands {
             "hours": certificate.totalMinutes.hoursText,
             "records": words(count == 1 ? .verifyOneRecord : .verifyRecords, ["count": count]),
           ]))
-      context.print(words(.verifyIssuedAt, ["seq": certificate.seq, "hash": certificate.headHash.prefix(16)]))
+      context.print(
+        words(.verifyIssuedAt, ["seq": certificate.seq, "hash": certificate.headHash.prefix(16)]))
       let now = LedgerState(replaying: contents.records)
       for (record, status) in certificate.noLongerConfirmed(in: now) {
         context.print(
@@ -110,53 +111,57 @@ enum CertificateCommands {
 
   // MARK: Wording
 
-  /// The window as the certificate's period line says it (in Chinese: the certificate is a Chinese
-  /// document in every language).
-  static func periodText(_ window: ReportWindow, _ words: Localizer) -> String {
-    switch (window.from, window.to) {
-    case (let from?, let to?): words(.certificatePeriodRange, ["from": from, "to": to])
-    case (let from?, nil): words(.certificatePeriodFrom, ["from": from])
-    case (nil, let to?): words(.certificatePeriodTo, ["to": to])
-    case (nil, nil): words(.certificatePeriodAll)
-    }
+  /// The wording of a window: one key for each of `from` and `to` given, `from` only, `to` only, and
+  /// neither.
+  struct WindowWording {
+    var range, from, to, all: MessageKey
   }
 
+  /// The window as the certificate's period line says it (in Chinese: the certificate is a Chinese
+  /// document in every language).
+  static let periodLine = WindowWording(
+    range: .certificatePeriodRange, from: .certificatePeriodFrom, to: .certificatePeriodTo,
+    all: .certificatePeriodAll)
   /// The window as a message says it, in the reader's language.
-  static func periodPhrase(_ window: ReportWindow, _ words: Localizer) -> String {
+  static let periodInMessages = WindowWording(
+    range: .periodRange, from: .periodFrom, to: .periodTo, all: .periodAll)
+  /// The window as the certifying sentence says it (于 … 至 … 期间).
+  static let periodInStatement = WindowWording(
+    range: .certificateWhenRange, from: .certificateWhenFrom, to: .certificateWhenTo, all: .certificateWhenAll
+  )
+
+  /// `window` worded by `wording`.
+  static func describe(_ window: ReportWindow, _ wording: WindowWording, _ words: Localizer) -> String {
     switch (window.from, window.to) {
-    case (let from?, let to?): words(.periodRange, ["from": from, "to": to])
-    case (let from?, nil): words(.periodFrom, ["from": from])
-    case (nil, let to?): words(.periodTo, ["to": to])
-    case (nil, nil): words(.periodAll)
+    case (let from?, let to?): words(wording.range, ["from": from, "to": to])
+    case (let from?, nil): words(wording.from, ["from": from])
+    case (nil, let to?): words(wording.to, ["to": to])
+    case (nil, nil): words(wording.all)
     }
   }
 
   /// The window as a phrase in a message: `on any date`, `dated 2025-06-01 to 2025-06-30`.
   static func windowPhrase(_ window: ReportWindow, _ words: Localizer) -> String {
     window.from == nil && window.to == nil
-      ? words(.windowAnyDate) : words(.windowDated, ["period": periodPhrase(window, words)])
+      ? words(.windowAnyDate) : words(.windowDated, ["period": describe(window, periodInMessages, words)])
   }
 
   /// The sentence that certifies (兹证明 …), in Chinese.
   static func statement(_ certificate: Certificate, _ words: Localizer) -> String {
-    let when: String
-    switch (certificate.window.from, certificate.window.to) {
-    case (let from?, let to?): when = words(.certificateWhenRange, ["from": from, "to": to])
-    case (let from?, nil): when = words(.certificateWhenFrom, ["from": from])
-    case (nil, let to?): when = words(.certificateWhenTo, ["to": to])
-    case (nil, nil): when = words(.certificateWhenAll)
-    }
-    return words(
+    words(
       .certificateStatement,
       [
-        "name": certificate.name, "member": certificate.member, "when": when, "community": certificate.community,
+        "name": certificate.name, "member": certificate.member,
+        "when": describe(certificate.window, periodInStatement, words), "community": certificate.community,
         "count": certificate.activities.count, "hours": certificate.totalMinutes.hoursText,
       ])
   }
 
   /// The facts above the activities: label (Chinese), its English gloss (none in Chinese output) and
   /// value.
-  static func facts(_ certificate: Certificate, issued: LocalDate, _ words: Localizer) -> [(String, String, String)] {
+  static func facts(_ certificate: Certificate, issued: LocalDate, _ words: Localizer) -> [(
+    String, String, String
+  )] {
     let dates =
       certificate.serviceDates.map {
         words(.certificatePeriodRange, ["from": $0.lowerBound, "to": $0.upperBound])
@@ -164,7 +169,10 @@ enum CertificateCommands {
     return [
       (words(.certificateName), words(.certificateNameGloss), certificate.name),
       (words(.certificateMemberID), words(.certificateMemberIDGloss), certificate.member.rawValue),
-      (words(.certificatePeriod), words(.certificatePeriodGloss), periodText(certificate.window, words)),
+      (
+        words(.certificatePeriod), words(.certificatePeriodGloss),
+        describe(certificate.window, periodLine, words)
+      ),
       (words(.certificateServiceDates), words(.certificateServiceDatesGloss), dates),
       (
         words(.certificateActivities), words(.certificateActivitiesGloss),

@@ -125,11 +125,15 @@ enum CommandTable {
               ] + writing),
             CommandSpec(
               name: "join", summary: words(.teamJoinSummary),
-              positionals: [argument("team", words(.argumentTeam)), argument("member", words(.argumentMember))],
+              positionals: [
+                argument("team", words(.argumentTeam)), argument("member", words(.argumentMember)),
+              ],
               options: [option("date", "date", words(.teamJoinDate))] + writing),
             CommandSpec(
               name: "leave", summary: words(.teamLeaveSummary),
-              positionals: [argument("team", words(.argumentTeam)), argument("member", words(.argumentMember))],
+              positionals: [
+                argument("team", words(.argumentTeam)), argument("member", words(.argumentMember)),
+              ],
               options: [option("date", "date", words(.memberLeaveDate))] + writing),
             CommandSpec(name: "list", summary: words(.teamListSummary), options: viewing),
           ]),
@@ -160,11 +164,15 @@ enum CommandTable {
           subcommands: [
             CommandSpec(
               name: "grant", summary: words(.roleGrantSummary),
-              positionals: [argument("actor", words(.roleGrantActor)), argument("role", words(.argumentRole))],
+              positionals: [
+                argument("actor", words(.roleGrantActor)), argument("role", words(.argumentRole)),
+              ],
               options: [option("scope", "scope", words(.roleGrantScope))] + writing),
             CommandSpec(
               name: "revoke", summary: words(.roleRevokeSummary),
-              positionals: [argument("actor", words(.roleRevokeActor)), argument("role", words(.argumentRole))],
+              positionals: [
+                argument("actor", words(.roleRevokeActor)), argument("role", words(.argumentRole)),
+              ],
               options: [option("scope", "scope", words(.roleRevokeScope))] + writing),
             CommandSpec(name: "list", summary: words(.roleListSummary), options: viewing),
           ]),

@@ -14,7 +14,9 @@ enum CompletionCommands {
   /// which every command takes).
   static func words(of spec: CommandSpec, path: [String] = []) -> [(path: String, words: [String])] {
     var words =
-      spec.subcommands.map(\.name) + spec.options.map { "--" + $0.name } + ["--\(LanguageOption.name)", "--help"]
+      spec.subcommands.map(\.name) + spec.options.map { "--" + $0.name } + [
+        "--\(LanguageOption.name)", "--help",
+      ]
     if path.isEmpty { words.append("--version") }
     var result = [(path.joined(separator: " "), words)]
     for subcommand in spec.subcommands {
@@ -37,7 +39,8 @@ enum CompletionCommands {
           case "${path:+$path }$word" in
 
       """
-    script += "      " + paths.map { "\"\($0)\"" }.joined(separator: "|") + ") path=\"${path:+$path }$word\" ;;\n"
+    script +=
+      "      " + paths.map { "\"\($0)\"" }.joined(separator: "|") + ") path=\"${path:+$path }$word\" ;;\n"
     script += """
             esac
           done

@@ -71,7 +71,10 @@ enum ImportCommands {
       context.print(
         words(
           .importWouldAppend,
-          ["file": file, "rows": rows(fresh.count, words), "events": events(fresh, words), "already": already]))
+          [
+            "file": file, "rows": rows(fresh.count, words), "events": events(fresh, words),
+            "already": already,
+          ]))
       return
     }
     let outcomes = result.outcomes
@@ -82,10 +85,14 @@ enum ImportCommands {
     guard isTable else { return }
     var seqText = ""
     if let first = seqs.first, let last = seqs.last {
-      seqText = first == last ? words(.importSeq, ["seq": first]) : words(.importSeqs, ["first": first, "last": last])
+      seqText =
+        first == last
+        ? words(.importSeq, ["seq": first]) : words(.importSeqs, ["first": first, "last": last])
     }
     context.print(
-      words(.importAppended, ["file": file, "rows": rows(fresh.count, words), "seqs": seqText, "already": already]))
+      words(
+        .importAppended,
+        ["file": file, "rows": rows(fresh.count, words), "seqs": seqText, "already": already]))
   }
 
   /// The file's text: read with Foundation, then decoded (UTF-8 with or without BOM, or GB18030).
@@ -118,7 +125,8 @@ enum ImportCommands {
           ]), exitCode: Messages.usage)
     } catch .invalid(nil, let offset, let line) {
       throw .other(
-        words(.importNeitherEncoding, ["file": file, "line": line, "offset": offset]), exitCode: Messages.usage)
+        words(.importNeitherEncoding, ["file": file, "line": line, "offset": offset]),
+        exitCode: Messages.usage)
     } catch {
       throw .other(words(.importNoGB18030), exitCode: Messages.ioError)
     }
@@ -194,7 +202,8 @@ enum ImportCommands {
     case .notACount(let text): words(.sheetNotACount, ["value": text])
     case .notYesOrNo(let text): words(.sheetNotYesOrNo, ["value": text])
     case .hoursAndMinutes(let other): words(.sheetHoursAndMinutes, ["other": other])
-    case .invalidIdentifier(let text, let problem): words(.sheetInvalidIdentifier, ["value": text, "problem": problem])
+    case .invalidIdentifier(let text, let problem):
+      words(.sheetInvalidIdentifier, ["value": text, "problem": problem])
     case .unknownName(let name): words(.sheetUnknownName, ["name": name])
     case .ambiguousName(let name, let members):
       words(
@@ -240,10 +249,14 @@ enum ImportCommands {
       }
       return Report(
         columns: [
-          .init("line", words(.columnLine), numeric: true), .init("id", words(.columnID)), .init("member", words(.columnMember)),
-          .init("name", words(.columnPersonName)), .init("date", words(.columnDate)), .init("hours", words(.columnHours), numeric: true),
-          .init("category", words(.columnCategory)), .init("team", words(.columnTeam)), .init("served", words(.columnServed), numeric: true),
-          .init("place", words(.columnPlace)), .init("note", words(.columnNote)), .init("status", words(.columnStatus), display: words.statusDisplay),
+          .init("line", words(.columnLine), numeric: true), .init("id", words(.columnID)),
+          .init("member", words(.columnMember)),
+          .init("name", words(.columnPersonName)), .init("date", words(.columnDate)),
+          .init("hours", words(.columnHours), numeric: true),
+          .init("category", words(.columnCategory)), .init("team", words(.columnTeam)),
+          .init("served", words(.columnServed), numeric: true),
+          .init("place", words(.columnPlace)), .init("note", words(.columnNote)),
+          .init("status", words(.columnStatus), display: words.statusDisplay),
         ], rows: cells)
     case .members:
       let cells = rows.map { row -> [String] in
@@ -260,8 +273,10 @@ enum ImportCommands {
       }
       return Report(
         columns: [
-          .init("line", words(.columnLine), numeric: true), .init("id", words(.columnID)), .init("member", words(.columnMember)),
-          .init("name", words(.columnPersonName)), .init("party", words(.columnParty), display: { words.yesOrNo($0 == "yes") }),
+          .init("line", words(.columnLine), numeric: true), .init("id", words(.columnID)),
+          .init("member", words(.columnMember)),
+          .init("name", words(.columnPersonName)),
+          .init("party", words(.columnParty), display: { words.yesOrNo($0 == "yes") }),
           .init("branch", words(.columnBranch)),
           .init("joined", words(.columnJoined)), .init("team", words(.columnTeam)),
           .init("status", words(.columnStatus), display: words.statusDisplay),

@@ -30,12 +30,18 @@ extension Context {
 
   /// The lines above every report: which communities, which window, as of when.
   func heading(_ title: MessageKey, _ communities: [CommunityLedger], _ window: ReportWindow) -> [String] {
-    var lines = [words(.reportTitle, ["title": words(title), "communities": communities.map(\.name).joined(separator: ", ")])]
+    var lines = [
+      words(
+        .reportTitle, ["title": words(title), "communities": communities.map(\.name).joined(separator: ", ")])
+    ]
     let from = window.from?.description ?? words(.windowStart)
     let to = window.to?.description ?? words(.windowEnd)
-    let dates = window.from == nil && window.to == nil ? words(.windowAll) : words(.windowRange, ["from": from, "to": to])
+    let dates =
+      window.from == nil && window.to == nil
+      ? words(.windowAll) : words(.windowRange, ["from": from, "to": to])
     lines.append(words(.reportServiceDates, ["dates": dates]))
-    lines.append(words(.reportAsOfSeq, ["seqs": communities.map { "\($0.state.lastSeq)" }.joined(separator: ", ")]))
+    lines.append(
+      words(.reportAsOfSeq, ["seqs": communities.map { "\($0.state.lastSeq)" }.joined(separator: ", ")]))
     return lines
   }
 
@@ -81,28 +87,36 @@ enum ReportCommands {
     }
     var teams = Report(
       columns: prefix + [
-        .init("team", words(.columnTeam)), .init("name", words(.columnName)), .init("kind", words(.columnKind), display: words.kindDisplay),
+        .init("team", words(.columnTeam)), .init("name", words(.columnName)),
+        .init("kind", words(.columnKind), display: words.kindDisplay),
         .init("membersNow", words(.columnMembers), numeric: true),
-        .init("activeMembers", words(.columnActive), numeric: true), .init("records", words(.columnRecords), numeric: true),
-        .init("hours", words(.columnHours), numeric: true), .init("points", words(.columnPoints), numeric: true),
+        .init("activeMembers", words(.columnActive), numeric: true),
+        .init("records", words(.columnRecords), numeric: true),
+        .init("hours", words(.columnHours), numeric: true),
+        .init("points", words(.columnPoints), numeric: true),
         .init("peopleServed", words(.columnServed), numeric: true),
       ],
       rows: statistics.rows.map(main), footer: [totals(.english)], includeFooterInData: true)
     teams.tableFooter = [totals(words)]
     let teamColumns: [Report.Column] = prefix + [.init("team", words(.columnTeam))]
     let byCategory = Report(
-      columns: teamColumns + [.init("category", words(.columnCategory)), .init("hours", words(.columnHours), numeric: true)],
+      columns: teamColumns + [
+        .init("category", words(.columnCategory)), .init("hours", words(.columnHours), numeric: true),
+      ],
       rows: statistics.rows.flatMap { row in
         row.byCategory.map { lead(row) + [row.team?.rawValue ?? "-", $0.category, hours($0.minutes)] }
       })
     let byMonth = Report(
-      columns: teamColumns + [.init("month", words(.columnMonth)), .init("hours", words(.columnHours), numeric: true)],
+      columns: teamColumns + [
+        .init("month", words(.columnMonth)), .init("hours", words(.columnHours), numeric: true),
+      ],
       rows: statistics.rows.flatMap { row in
         row.byMonth.map { lead(row) + [row.team?.rawValue ?? "-", $0.month, hours($0.minutes)] }
       })
     let top = Report(
       columns: teamColumns + [
-        .init("rank", words(.columnRank), numeric: true), .init("member", words(.columnMember)), .init("name", words(.columnPersonName)),
+        .init("rank", words(.columnRank), numeric: true), .init("member", words(.columnMember)),
+        .init("name", words(.columnPersonName)),
         .init("hours", words(.columnHours), numeric: true),
       ],
       rows: statistics.rows.flatMap { row in
@@ -199,10 +213,17 @@ enum ReportCommands {
   }
 
   /// Each figure: its JSON/CSV key, its label, its value, and whether the value is a number.
-  static func communityFigures(_ summary: CommunitySummary, _ words: Localizer) -> [(String, String, String, Bool)] {
+  static func communityFigures(_ summary: CommunitySummary, _ words: Localizer) -> [(
+    String, String, String, Bool
+  )] {
     [
-      ("registeredVolunteers", words(.figureRegisteredVolunteers), String(summary.registeredVolunteers), true),
-      ("partyMemberVolunteers", words(.figurePartyMemberVolunteers), String(summary.partyMemberVolunteers), true),
+      (
+        "registeredVolunteers", words(.figureRegisteredVolunteers), String(summary.registeredVolunteers), true
+      ),
+      (
+        "partyMemberVolunteers", words(.figurePartyMemberVolunteers), String(summary.partyMemberVolunteers),
+        true
+      ),
       (
         "partyMemberShare", words(.figurePartyMemberShare),
         Percent.text(summary.partyMemberVolunteers, of: summary.registeredVolunteers), false
@@ -256,14 +277,16 @@ enum ReportCommands {
     }
     let members = Report(
       columns: prefix + [
-        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)), .init("branch", words(.columnBranch)),
+        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)),
+        .init("branch", words(.columnBranch)),
         .init("checkIn", words(.columnCheckedIn)),
         .init("workplace", words(.columnWorkplace)), .init("records", words(.columnRecords), numeric: true),
         .init("hours", words(.columnHours), numeric: true),
       ] + kindColumns(words) + [
         .init("monthsActive", words(.columnMonths), numeric: true),
         .init("yearHours", words(.columnYearHours, ["year": year]), numeric: true),
-        .init("targetHours", words(.columnTarget), numeric: true), .init("progress", words(.columnProgress), numeric: true),
+        .init("targetHours", words(.columnTarget), numeric: true),
+        .init("progress", words(.columnProgress), numeric: true),
       ],
       rows: memberRows)
     func branchRow(_ row: PartyParticipation.BranchRow, _ words: Localizer = .english) -> [String] {
@@ -282,8 +305,10 @@ enum ReportCommands {
       columns: prefix + [
         .init("branch", words(.columnBranch)), .init("name", words(.columnName)),
         .init("partyMembers", words(.columnPartyMembers), numeric: true),
-        .init("checkedIn", words(.columnCheckedIn), numeric: true), .init("active", words(.columnActive), numeric: true),
-        .init("hours", words(.columnHours), numeric: true), .init("share", words(.columnShareOfAllHours), numeric: true),
+        .init("checkedIn", words(.columnCheckedIn), numeric: true),
+        .init("active", words(.columnActive), numeric: true),
+        .init("hours", words(.columnHours), numeric: true),
+        .init("share", words(.columnShareOfAllHours), numeric: true),
       ],
       rows: report.branches.map { branchRow($0) }, footer: [totals(.english)], includeFooterInData: true)
     branches.tableFooter = [totals(words)]
@@ -312,7 +337,9 @@ enum ReportCommands {
         ])
     }
     let document = Document(
-      heading: context.heading(.reportPartyTitle, communities, window) + [words(.reportTargetYear, ["year": year])],
+      heading: context.heading(.reportPartyTitle, communities, window) + [
+        words(.reportTargetYear, ["year": year])
+      ],
       sections: [(words(.sectionPartyMembers), members), (words(.sectionBranches), branches)],
       json: .object(
         context.windowJSON(communities, window) + [
@@ -350,7 +377,8 @@ enum ReportCommands {
       }
       context.warn(
         words(.quarterlyNoMember, ["workplace": workplace])
-          + (known.isEmpty ? "" : words(.quarterlyKnownWorkplaces, ["workplaces": known.sorted().joined(separator: ", ")])))
+          + (known.isEmpty
+            ? "" : words(.quarterlyKnownWorkplaces, ["workplaces": known.sorted().joined(separator: ", ")])))
     }
     let several = communities.count > 1
     let prefix: [Report.Column] = several ? [.init("community", words(.columnCommunity))] : []
@@ -363,9 +391,11 @@ enum ReportCommands {
     }
     var members = Report(
       columns: prefix + [
-        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)), .init("branch", words(.columnBranch)),
+        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)),
+        .init("branch", words(.columnBranch)),
         .init("checkIn", words(.columnCheckedIn)),
-        .init("records", words(.columnRecords), numeric: true), .init("hours", words(.columnHours), numeric: true),
+        .init("records", words(.columnRecords), numeric: true),
+        .init("hours", words(.columnHours), numeric: true),
       ] + kindColumns(words),
       rows: card.members.map { row in
         (several ? [row.community] : []) + [
@@ -377,9 +407,11 @@ enum ReportCommands {
     members.tableFooter = [totals(words)]
     let services = Report(
       columns: prefix + [
-        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)), .init("date", words(.columnDate)),
+        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)),
+        .init("date", words(.columnDate)),
         .init("category", words(.columnCategory)),
-        .init("hours", words(.columnHours), numeric: true), .init("team", words(.columnTeam)), .init("confirmedBy", words(.columnConfirmedBy)),
+        .init("hours", words(.columnHours), numeric: true), .init("team", words(.columnTeam)),
+        .init("confirmedBy", words(.columnConfirmedBy)),
       ],
       rows: card.services.map { line in
         (several ? [line.community] : []) + [
@@ -457,9 +489,12 @@ enum ReportCommands {
     }
     var entries = Report(
       columns: [
-        .init("date", words(.columnDate)), .init("seq", words(.columnSeq), numeric: true), .init("id", words(.columnID)), .init("kind", words(.columnKind)),
-        .init("what", words(.columnWhat)), .init("hours", words(.columnHours), numeric: true), .init("status", words(.columnStatus), display: words.statusDisplay),
-        .init("recordedBy", words(.columnRecordedBy)), .init("decidedBy", words(.columnDecidedBy)), .init("note", words(.columnNote)),
+        .init("date", words(.columnDate)), .init("seq", words(.columnSeq), numeric: true),
+        .init("id", words(.columnID)), .init("kind", words(.columnKind)),
+        .init("what", words(.columnWhat)), .init("hours", words(.columnHours), numeric: true),
+        .init("status", words(.columnStatus), display: words.statusDisplay),
+        .init("recordedBy", words(.columnRecordedBy)), .init("decidedBy", words(.columnDecidedBy)),
+        .init("note", words(.columnNote)),
       ],
       rows: handbook.entries.map { entry in
         let (kind, what, time) = describe(entry.kind)
@@ -479,7 +514,8 @@ enum ReportCommands {
       columns: [
         .init("year", words(.columnYear)), .init("records", words(.columnRecords), numeric: true),
         .init("hours", words(.columnHours), numeric: true),
-        .init("targetHours", words(.columnTarget), numeric: true), .init("progress", words(.columnProgress), numeric: true),
+        .init("targetHours", words(.columnTarget), numeric: true),
+        .init("progress", words(.columnProgress), numeric: true),
       ] + kindColumns(words),
       rows: handbook.years.map { year in
         [

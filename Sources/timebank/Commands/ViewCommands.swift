@@ -69,10 +69,13 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("member", words(.columnMember)), .init("name", words(.columnPersonName)), .init("party", words(.columnParty), display: { words.yesOrNo($0 == "yes") }),
+          .init("member", words(.columnMember)), .init("name", words(.columnPersonName)),
+          .init("party", words(.columnParty), display: { words.yesOrNo($0 == "yes") }),
           .init("branch", words(.columnBranch)),
-          .init("teams", words(.columnTeams)), .init("joined", words(.columnJoined)), .init("left", words(.columnLeft)),
-          .init("hours", words(.columnHours), numeric: true), .init("balance", words(.columnBalance), numeric: true),
+          .init("teams", words(.columnTeams)), .init("joined", words(.columnJoined)),
+          .init("left", words(.columnLeft)),
+          .init("hours", words(.columnHours), numeric: true),
+          .init("balance", words(.columnBalance), numeric: true),
         ], rows: rows))
   }
 
@@ -88,8 +91,10 @@ enum ViewCommands {
     }
     var report = Report(
       columns: [
-        .init("record", words(.columnRecord)), .init("date", words(.columnDate)), .init("hours", words(.columnHours), numeric: true),
-        .init("category", words(.columnCategory)), .init("team", words(.columnTeam)), .init("status", words(.columnStatus), display: words.statusDisplay),
+        .init("record", words(.columnRecord)), .init("date", words(.columnDate)),
+        .init("hours", words(.columnHours), numeric: true),
+        .init("category", words(.columnCategory)), .init("team", words(.columnTeam)),
+        .init("status", words(.columnStatus), display: words.statusDisplay),
         .init("points", words(.columnPoints), numeric: true), .init("creditTo", words(.columnCreditTo)),
         .init("recordedBy", words(.columnRecordedBy)),
       ],
@@ -137,7 +142,8 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("team", words(.columnTeam)), .init("name", words(.columnName)), .init("kind", words(.columnKind), display: words.kindDisplay),
+          .init("team", words(.columnTeam)), .init("name", words(.columnName)),
+          .init("kind", words(.columnKind), display: words.kindDisplay),
           .init("members", words(.columnMembers), numeric: true),
         ],
         rows: rows))
@@ -172,7 +178,9 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("card", words(.columnCard)), .init("name", words(.columnName)), .init("kind", words(.columnKind), display: words.kindDisplay), .init("holder", words(.columnHolder)),
+          .init("card", words(.columnCard)), .init("name", words(.columnName)),
+          .init("kind", words(.columnKind), display: words.kindDisplay),
+          .init("holder", words(.columnHolder)),
           .init("balance", words(.columnBalance), numeric: true),
         ], rows: rows))
   }
@@ -188,7 +196,11 @@ enum ViewCommands {
       for grant in grants { rows.append([actor.rawValue, grant.role.rawValue, grant.scope.description]) }
     }
     try context.show(
-      Report(columns: [.init("actor", words(.columnActor)), .init("role", words(.columnRole)), .init("scope", words(.columnScope))], rows: rows))
+      Report(
+        columns: [
+          .init("actor", words(.columnActor)), .init("role", words(.columnRole)),
+          .init("scope", words(.columnScope)),
+        ], rows: rows))
   }
 
   static func showPolicy(_ context: inout Context) throws(Failure) {
@@ -207,7 +219,9 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("effective", words(.columnEffective), display: { $0 == "opening" ? words(.policyOpening) : $0 }), .init("pointsPerHour", words(.columnPointsPerHour), numeric: true),
+          .init(
+            "effective", words(.columnEffective), display: { $0 == "opening" ? words(.policyOpening) : $0 }),
+          .init("pointsPerHour", words(.columnPointsPerHour), numeric: true),
           .init("categoryRates", words(.columnCategoryRates)),
           .init("dailyCapHours", words(.columnDailyCapHours), numeric: true),
           .init("partyTargetHours", words(.columnPartyTargetHours), numeric: true),
@@ -241,9 +255,11 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("record", words(.columnRecord)), .init("member", words(.columnMember)), .init("date", words(.columnDate)),
+          .init("record", words(.columnRecord)), .init("member", words(.columnMember)),
+          .init("date", words(.columnDate)),
           .init("hours", words(.columnHours), numeric: true),
-          .init("category", words(.columnCategory)), .init("team", words(.columnTeam)), .init("served", words(.columnServed), numeric: true),
+          .init("category", words(.columnCategory)), .init("team", words(.columnTeam)),
+          .init("served", words(.columnServed), numeric: true),
           .init("status", words(.columnStatus), display: words.statusDisplay),
           .init("points", words(.columnPoints), numeric: true),
           .init("recordedBy", words(.columnRecordedBy)),
@@ -263,7 +279,8 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("item", words(.columnItem)), .init("name", words(.columnName)), .init("kind", words(.columnKind), display: words.kindDisplay),
+          .init("item", words(.columnItem)), .init("name", words(.columnName)),
+          .init("kind", words(.columnKind), display: words.kindDisplay),
           .init("price", words(.columnPrice), numeric: true),
           .init("stock", words(.columnStock), numeric: true),
           .init("status", words(.columnStatus), display: words.statusDisplay),
@@ -272,11 +289,15 @@ enum ViewCommands {
 
   static func balanceColumns(_ words: Localizer) -> [Report.Column] {
     [
-    .init("account", words(.columnAccount)), .init("name", words(.columnName)), .init("balance", words(.columnBalance), numeric: true),
-    .init("pending", words(.columnPending), numeric: true), .init("earned", words(.columnEarned), numeric: true),
-    .init("received", words(.columnReceived), numeric: true), .init("sent", words(.columnSent), numeric: true),
-    .init("redeemed", words(.columnRedeemed), numeric: true), .init("hours", words(.columnHours), numeric: true),
-    .init("stars", words(.columnStars), numeric: true),
+      .init("account", words(.columnAccount)), .init("name", words(.columnName)),
+      .init("balance", words(.columnBalance), numeric: true),
+      .init("pending", words(.columnPending), numeric: true),
+      .init("earned", words(.columnEarned), numeric: true),
+      .init("received", words(.columnReceived), numeric: true),
+      .init("sent", words(.columnSent), numeric: true),
+      .init("redeemed", words(.columnRedeemed), numeric: true),
+      .init("hours", words(.columnHours), numeric: true),
+      .init("stars", words(.columnStars), numeric: true),
     ]
   }
 
@@ -326,9 +347,11 @@ enum ViewCommands {
     let statement = Statement(account: account, records: contents.records, from: from, to: to)
     var report = Report(
       columns: [
-        .init("seq", words(.columnSeq), numeric: true), .init("date", words(.columnDate)), .init("kind", words(.columnKind), display: words.kindDisplay),
+        .init("seq", words(.columnSeq), numeric: true), .init("date", words(.columnDate)),
+        .init("kind", words(.columnKind), display: words.kindDisplay),
         .init("counterparty", words(.columnCounterparty)),
-        .init("amount", words(.columnAmount), numeric: true, signed: true), .init("balance", words(.columnBalance), numeric: true),
+        .init("amount", words(.columnAmount), numeric: true, signed: true),
+        .init("balance", words(.columnBalance), numeric: true),
         .init("description", words(.columnDescription)),
       ],
       rows: statement.lines.map { line in
@@ -351,7 +374,8 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("seq", words(.columnSeq), numeric: true), .init("at", words(.columnAt)), .init("actor", words(.columnActor)),
+          .init("seq", words(.columnSeq), numeric: true), .init("at", words(.columnAt)),
+          .init("actor", words(.columnActor)),
           .init("type", words(.columnType)),
           .init("id", words(.columnID)), .init("data", words(.columnData)),
         ],
@@ -418,7 +442,8 @@ enum ViewCommands {
         rows += [
           [words(.auditChain), ok], [words(.auditRules), ok], [words(.auditDoubleEntry), ok],
           [words(.auditNoNegative), ok],
-          [words(.auditIssued), audit.issued.description], [words(.auditRedeemed), audit.redeemed.description],
+          [words(.auditIssued), audit.issued.description],
+          [words(.auditRedeemed), audit.redeemed.description],
           [words(.auditOutstanding), audit.outstanding.description],
         ]
       }
@@ -429,7 +454,8 @@ enum ViewCommands {
         ])
       }
       let result: MessageKey =
-        audit.failure != nil ? .auditResultFailed : audit.tornTail != nil ? .auditResultTornTail : .auditResultOK
+        audit.failure != nil
+        ? .auditResultFailed : audit.tornTail != nil ? .auditResultTornTail : .auditResultOK
       rows.append([words(.auditResult), words(result)])
       return rows
     }
@@ -510,7 +536,8 @@ enum ViewCommands {
     }
     let state = ledger.state
     if format == .table {
-      context.print(words(.demoWritten, ["community": state.community, "path": path, "events": state.lastSeq]))
+      context.print(
+        words(.demoWritten, ["community": state.community, "path": path, "events": state.lastSeq]))
       context.print("")
       context.print(words(preset == "article" ? .demoCommunitySummary : .demoBalances))
     }

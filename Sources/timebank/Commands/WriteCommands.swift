@@ -27,7 +27,8 @@ extension Context {
     let record = outcome.record
     switch outcome {
     case .alreadyRecorded:
-      print(words(.outcomeAlreadyRecorded, ["type": record.event.typeName, "id": record.id, "seq": record.seq]))
+      print(
+        words(.outcomeAlreadyRecorded, ["type": record.event.typeName, "id": record.id, "seq": record.seq]))
     case .appended:
       print(words(.outcomeRecorded, ["type": record.event.typeName, "id": record.id, "seq": record.seq]))
       switch record.event {
@@ -95,7 +96,8 @@ enum WriteCommands {
       let ledger = try Ledger.create(
         context.logPath, opening: Command(id: id ?? "open", event: event), actor: actor, at: now)
       context.print(
-        context.words(.outcomeCreated, ["path": context.logPath, "community": ledger.state.community, "actor": actor]))
+        context.words(
+          .outcomeCreated, ["path": context.logPath, "community": ledger.state.community, "actor": actor]))
     } catch {
       throw Failure(error)
     }

@@ -47,10 +47,10 @@ enum Chinese {
 
     .rootSummary: "社区时间银行：志愿服务的只追加、哈希链式账本。",
     .rootDiscussion: """
-      志愿者凭经确认的服务时长获得积分，可以转赠积分，也可以用积分兑换实物或服务。
-      每一次变动都是日志中的一行；所有视图都由日志重新计算得出。
-      退出码：0 完成，1 被规则拒绝，2 日志校验失败，64 用法错误，74 输入输出错误。
-      """,
+    志愿者凭经确认的服务时长获得积分，可以转赠积分，也可以用积分兑换实物或服务。
+    每一次变动都是日志中的一行；所有视图都由日志重新计算得出。
+    退出码：0 完成，1 被规则拒绝，2 日志校验失败，64 用法错误，74 输入输出错误。
+    """,
     .initSummary: "新建账本；操作人成为管理员。",
     .initCommunity: "社区名称。",
     .initPointsPerHour: "每确认一小时服务所得积分（默认 1）。",
@@ -196,18 +196,18 @@ enum Chinese {
     .certificateSummary: "志愿服务记录证明：出具证明、验证证明。",
     .certificateIssueSummary: "一位成员在某段时间内经确认的服务，出具为带验证码的证明。",
     .certificateIssueDiscussion: """
-      载明服务时间、服务内容和记录单位（《志愿服务记录与证明出具办法》第十五条）：
-      只计入已确认的记录。验证码包含出具时日志的序号和哈希。
-      """,
+    载明服务时间、服务内容和记录单位（《志愿服务记录与证明出具办法》第十五条）：
+    只计入已确认的记录。验证码包含出具时日志的序号和哈希。
+    """,
     .certificateIssueMember: "志愿者。",
     .certificateIssueFrom: "证明的第一个服务日期。",
     .certificateIssueTo: "证明的最后一个服务日期。",
     .certificateIssueFormat: "text（默认，文本）或 html（一页 A4）。",
     .certificateVerifySummary: "对照日志核验证明上的验证码。",
     .certificateVerifyDiscussion: """
-      退出码 0：证明真实，并显示其证明的内容。退出码 1：查无此证明。退出码 2：证明出具后
-      日志被改动过。
-      """,
+    退出码 0：证明真实，并显示其证明的内容。退出码 1：查无此证明。退出码 2：证明出具后
+    日志被改动过。
+    """,
     .certificateVerifyCode: "证明上印的验证码。",
     .balanceSummary: "积分余额、待确认积分、已确认服务时长和星级。",
     .balanceAccount: "成员编号、member:<id> 或 card:<id>（默认：全部账户）。",
@@ -219,27 +219,27 @@ enum Chinese {
     .logTail: "显示多少条事件（默认 20；0 表示全部）。",
     .auditSummary: "从第一个字节起重放日志，逐项核查。",
     .auditDiscussion: """
-      核查每个哈希和 prev 链接、序号连续、编号唯一，核查每条事件都符合规则以及操作人在该序号时
-      拥有的角色，并核查全部余额之和为零且无账户透支。发现问题时以退出码 2 结束，并指出第一个
-      出错的序号和行号。给出 --expect 时，还核查日志在公示校验点的序号处仍是公示的哈希，
-      这样即使改动后整条哈希链被重写也能发现。
-      """,
+    核查每个哈希和 prev 链接、序号连续、编号唯一，核查每条事件都符合规则以及操作人在该序号时
+    拥有的角色，并核查全部余额之和为零且无账户透支。发现问题时以退出码 2 结束，并指出第一个
+    出错的序号和行号。给出 --expect 时，还核查日志在公示校验点的序号处仍是公示的哈希，
+    这样即使改动后整条哈希链被重写也能发现。
+    """,
     .auditExpect: "日志必须仍然相符的公示校验点（可重复）。",
     .exportSummary: "为其他程序导出日志或积分流水：ledger-cli / hledger，或供 Excel 使用的 CSV。",
     .exportDiscussion: """
-      --format ledger 向标准输出写出 ledger-cli / hledger 账簿：每条涉及积分变动的事件一笔交易，
-      以积分（PTS）计，账户为 member:<id>、card:<id>、system:issued 和 system:redeemed
-      （即 timebank 的 @issued 和 @redeemed）。之后用 'hledger -f FILE bal' 或
-      'ledger -f FILE bal --flat' 即可看到与 'timebank balance' 相同的余额。
-      """,
+    --format ledger 向标准输出写出 ledger-cli / hledger 账簿：每条涉及积分变动的事件一笔交易，
+    以积分（PTS）计，账户为 member:<id>、card:<id>、system:issued 和 system:redeemed
+    （即 timebank 的 @issued 和 @redeemed）。之后用 'hledger -f FILE bal' 或
+    'ledger -f FILE bal --flat' 即可看到与 'timebank balance' 相同的余额。
+    """,
     .exportFormat: "ledger（ledger-cli / hledger 账簿）或 csv。",
     .exportWhat: "与 csv 一起使用：log（全部事件，按原样；默认）或 postings（积分流水）。",
     .exportBOM: "与 csv 一起使用：文件以字节顺序标记（BOM）开头，让 Excel 按 UTF-8 读取中文。",
     .checkpointSummary: "打印用于公示的校验点：序号、日期、最新哈希和合计数字。",
     .checkpointDiscussion: """
-      请将其公示（张贴，或报送街道）。日后，若日志在该序号处已不是该哈希，
-      'timebank audit --expect SEQ:HASH' 就会失败，即使有人在改动后重写了全部哈希。
-      """,
+    请将其公示（张贴，或报送街道）。日后，若日志在该序号处已不是该哈希，
+    'timebank audit --expect SEQ:HASH' 就会失败，即使有人在改动后重写了全部哈希。
+    """,
     .repairSummary: "把崩溃留下的不完整末行移到旁文件，并截断日志。",
     .demoSummary: "生成一个示例社区账本，并显示其余额和审计结果。",
     .demoOut: "账本写到哪里（默认：新建的临时目录）。从不覆盖已有文件。",

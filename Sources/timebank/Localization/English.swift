@@ -9,7 +9,8 @@ enum English {
 
     .optionLang: "Language: zh or en (default: from LC_ALL, LC_MESSAGES or LANG).",
     .optionLog: "The log file (default: $TIMEBANK_LOG, else ./timebank.jsonl).",
-    .optionLogRepeatable: "A log to read; give it several times to add up communities (default: $TIMEBANK_LOG).",
+    .optionLogRepeatable:
+      "A log to read; give it several times to add up communities (default: $TIMEBANK_LOG).",
     .optionActor: "Who is recording this (default: $TIMEBANK_ACTOR).",
     .optionID: "Idempotency key: retrying with the same key appends nothing (generated if omitted).",
     .optionFormat: "Output: table (default), json or csv.",
@@ -45,10 +46,10 @@ enum English {
 
     .rootSummary: "A community time bank (时间银行): an append-only, hash-chained ledger of volunteer service.",
     .rootDiscussion: """
-      Volunteers earn points for confirmed service hours, exchange them, and redeem them for goods
-      or services. Every change is one line of the log; every view is rebuilt from it.
-      Exit codes: 0 done, 1 refused by a rule, 2 log failed verification, 64 usage error, 74 I/O error.
-      """,
+    Volunteers earn points for confirmed service hours, exchange them, and redeem them for goods
+    or services. Every change is one line of the log; every view is rebuilt from it.
+    Exit codes: 0 done, 1 refused by a rule, 2 log failed verification, 64 usage error, 74 I/O error.
+    """,
     .initSummary: "Create a new ledger; the actor becomes its admin.",
     .initCommunity: "The community's name.",
     .initPointsPerHour: "Points for one confirmed hour (default 1).",
@@ -57,7 +58,8 @@ enum English {
     .initPartyTarget: "Party members' annual service-hours target (default 50).",
     .policySummary: "Change how hours become points, from a date on.",
     .policySetSummary: "Record a policy change effective from a date (admin).",
-    .policySetDiscussion: "Options not given keep their current value. Points already confirmed never change.",
+    .policySetDiscussion:
+      "Options not given keep their current value. Points already confirmed never change.",
     .policySetEffective: "First service date the new policy applies to.",
     .policySetPointsPerHour: "Points for one confirmed hour.",
     .policySetRate: "A category's own rate per hour (repeatable).",
@@ -165,7 +167,8 @@ enum English {
     .rewardWithdrawSummary: "Take an item out of the catalogue (admin).",
     .rewardListSummary: "List the catalogue.",
     .redeemSummary: "Redeem points for a reward.",
-    .redeemDiscussion: "A member redeems from its own account; a coordinator may hand out for members in scope.",
+    .redeemDiscussion:
+      "A member redeems from its own account; a coordinator may hand out for members in scope.",
     .redeemAccount: "The paying account.",
     .redeemQuantity: "How many (default 1).",
     .redemptionSummary: "Cancel redemptions.",
@@ -187,26 +190,28 @@ enum English {
     .reportTeamsSummary: "Per team: members, active members, records, hours, points, people served.",
     .reportTeamsDiscussion: "Also hours by category and by month, and the top volunteers. Sorted by hours.",
     .reportPartySummary: "Per party member and per branch: check-ins, service, activities, target.",
-    .reportPartyDiscussion: "With --workplace and --quarter: the quarterly service card for a workplace party organisation.",
+    .reportPartyDiscussion:
+      "With --workplace and --quarter: the quarterly service card for a workplace party organisation.",
     .reportPartyYear: "The year for the annual hours target (default: the window's, or the latest).",
     .reportPartyWorkplace: "Quarterly card: the workplace party organisation.",
     .reportPartyQuarter: "Quarterly card: the quarter, e.g. 2025Q3.",
     .reportCommunitySummary: "Community totals: volunteers, people served, hours, teams, cards, points.",
     .certificateSummary: "Volunteer service certificates (志愿服务记录证明): issue one, verify one.",
-    .certificateIssueSummary: "A member's confirmed service in a window, as a certificate with a verification code.",
+    .certificateIssueSummary:
+      "A member's confirmed service in a window, as a certificate with a verification code.",
     .certificateIssueDiscussion: """
-      States the service time, content and recording unit (《志愿服务记录与证明出具办法》 Art. 15):
-      confirmed records only. The code carries the log's seq and hash at issue.
-      """,
+    States the service time, content and recording unit (《志愿服务记录与证明出具办法》 Art. 15):
+    confirmed records only. The code carries the log's seq and hash at issue.
+    """,
     .certificateIssueMember: "The volunteer.",
     .certificateIssueFrom: "First service date certified.",
     .certificateIssueTo: "Last service date certified.",
     .certificateIssueFormat: "text (default, Chinese) or html (one A4 page).",
     .certificateVerifySummary: "Check a certificate's verification code against the log.",
     .certificateVerifyDiscussion: """
-      Exit 0: genuine, and what it certifies. Exit 1: no such certificate. Exit 2: the log was
-      changed since the certificate was issued.
-      """,
+    Exit 0: genuine, and what it certifies. Exit 1: no such certificate. Exit 2: the log was
+    changed since the certificate was issued.
+    """,
     .certificateVerifyCode: "The verification code printed on the certificate.",
     .balanceSummary: "Points balance, pending points, confirmed hours and star level.",
     .balanceAccount: "A member id, member:<id> or card:<id> (default: every account).",
@@ -218,28 +223,29 @@ enum English {
     .logTail: "How many events (default 20; 0 for all).",
     .auditSummary: "Replay the log from the first byte and check everything.",
     .auditDiscussion: """
-      Checks every hash and prev link, seq continuity, unique ids, that every event was allowed by the
-      rules and the roles its actor held at that seq, and that all balances sum to zero with none below
-      zero. Exits 2 naming the first bad seq and line. With --expect, also checks that the log still
-      has a published checkpoint's hash at its seq, which catches a whole chain rewritten after an edit.
-      """,
+    Checks every hash and prev link, seq continuity, unique ids, that every event was allowed by the
+    rules and the roles its actor held at that seq, and that all balances sum to zero with none below
+    zero. Exits 2 naming the first bad seq and line. With --expect, also checks that the log still
+    has a published checkpoint's hash at its seq, which catches a whole chain rewritten after an edit.
+    """,
     .auditExpect: "A published checkpoint the log must still match (repeatable).",
-    .exportSummary: "Write the log or its postings for another program: ledger-cli / hledger, or CSV for Excel.",
+    .exportSummary:
+      "Write the log or its postings for another program: ledger-cli / hledger, or CSV for Excel.",
     .exportDiscussion: """
-      --format ledger writes a ledger-cli / hledger journal to stdout: one transaction per event that
-      moves points, in points (PTS), between accounts member:<id>, card:<id>, system:issued and
-      system:redeemed (timebank's @issued and @redeemed). 'hledger -f FILE bal' or
-      'ledger -f FILE bal --flat' then shows the balances of 'timebank balance'.
-      """,
+    --format ledger writes a ledger-cli / hledger journal to stdout: one transaction per event that
+    moves points, in points (PTS), between accounts member:<id>, card:<id>, system:issued and
+    system:redeemed (timebank's @issued and @redeemed). 'hledger -f FILE bal' or
+    'ledger -f FILE bal --flat' then shows the balances of 'timebank balance'.
+    """,
     .exportFormat: "ledger (a ledger-cli / hledger journal) or csv.",
     .exportWhat: "With csv: log (every event, as stored; the default) or postings.",
     .exportBOM: "With csv: start with a byte-order mark, so Excel reads the Chinese as UTF-8.",
     .checkpointSummary: "Print a checkpoint for the notice board (公示): seq, date, head hash and totals.",
     .checkpointDiscussion: """
-      Publish it (post it, send it to the street office). Later, 'timebank audit --expect SEQ:HASH'
-      fails if the log no longer has that hash at that seq, even if someone rewrote every hash after
-      an edit.
-      """,
+    Publish it (post it, send it to the street office). Later, 'timebank audit --expect SEQ:HASH'
+    fails if the log no longer has that hash at that seq, even if someone rewrote every hash after
+    an edit.
+    """,
     .repairSummary: "Move a torn last line (left by a crash) to a side file and truncate the log.",
     .demoSummary: "Build a sample community ledger and show its balances and audit.",
     .demoOut: "Where to write the ledger (default: a new temporary directory). Never overwrites.",
@@ -331,8 +337,10 @@ enum English {
     .rejectRewardWithdrawn: "reward '{item}' has been withdrawn",
     .rejectNotPending: "cannot {action} {id}: it is {status}",
     .rejectRedemptionAlreadyCancelled: "redemption '{id}' is already cancelled",
-    .rejectCreditToOtherMember: "points for a member's service may go to the member or a card, not to {account}",
-    .rejectReplacesUnreversedRecord: "--replaces {id}: only a reversed record of the same member can be replaced",
+    .rejectCreditToOtherMember:
+      "points for a member's service may go to the member or a card, not to {account}",
+    .rejectReplacesUnreversedRecord:
+      "--replaces {id}: only a reversed record of the same member can be replaced",
     .rejectComputedValueMismatch: "{field} is {stored} but the rules give {expected}",
     .rejectInvalidField: "{field} {problem}",
     .rejectRoleAlreadyHeld: "'{actor}' already holds {role} ({scope})",
@@ -345,7 +353,8 @@ enum English {
     .rejectAlreadyCheckedIn: "{member} already checked in to {branch} on {date}",
     .rejectLedgerAlreadyOpened: "this ledger is already open; ledger.opened is only ever its first line",
     .rejectNothingToChange: "nothing to change for {member}: give --name, --party, --not-party or --branch",
-    .rejectIDReused: "id '{id}' was already used at seq {seq} with different content: {field} was {stored}, now {given}",
+    .rejectIDReused:
+      "id '{id}' was already used at seq {seq} with different content: {field} was {stored}, now {given}",
 
     // MARK: Reasons a value is refused (after "invalid value 'x' for '--option': ")
 
@@ -522,7 +531,8 @@ enum English {
     .memberShowHeading: "{member} {name} ({party}); joined {joined}",
     .memberShowLeft: "; left {date}",
     .memberShowTeams: "teams: {teams}",
-    .memberShowTotals: "confirmed hours: {hours} ({stars} stars); balance {balance} points, pending {pending}",
+    .memberShowTotals:
+      "confirmed hours: {hours} ({stars} stars); balance {balance} points, pending {pending}",
     .policyOpening: "opening",
     .allAccounts: "(all accounts)",
     .statementBalances: "opening balance {opening}; closing balance {closing}",
@@ -620,7 +630,8 @@ enum English {
 
     // MARK: import
 
-    .importWouldAppend: "{file}: would append {rows} ({events}), {already} already recorded; nothing appended (--check)",
+    .importWouldAppend:
+      "{file}: would append {rows} ({events}), {already} already recorded; nothing appended (--check)",
     .importAppended: "{file}: {rows} appended{seqs}, {already} already recorded",
     .importSeq: " (seq {seq})",
     .importSeqs: " (seq {first}-{last})",
@@ -631,12 +642,14 @@ enum English {
     .importNoSuchFile: "{file}: no such file",
     .importIsADirectory: "{file}: is a directory",
     .importUnreadable: "{file}: could not read the file",
-    .importNotValidText: "{file}:{line}: not valid {encoding} text at byte offset {offset}; try --encoding {other}",
+    .importNotValidText:
+      "{file}:{line}: not valid {encoding} text at byte offset {offset}; try --encoding {other}",
     .importNeitherEncoding:
       "{file}:{line}: neither UTF-8 nor GB18030 text at byte offset {offset}; save the sheet as CSV (UTF-8) and try again",
     .importNoGB18030: "cannot read GB18030 text: the system's iconv lacks it",
     .sheetUnterminatedQuote: "{file}:{line}: a quoted field starting on this line is never closed",
-    .sheetTextAfterQuote: "{file}:{line}: '{character}' after a closing quote; inside quotes, a quote is written \"\"",
+    .sheetTextAfterQuote:
+      "{file}:{line}: '{character}' after a closing quote; inside quotes, a quote is written \"\"",
     .sheetEmpty: "{file}: the file is empty; expected a header line such as {example}",
     .sheetNoHeader: "{file}:{line}: no known column in the header; expected a header line such as {example}",
     .sheetServicesExample: "姓名,日期,时长,类别 (or member,date,hours,category)",

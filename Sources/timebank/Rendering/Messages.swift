@@ -72,7 +72,8 @@ struct Messages {
       words(
         .logCorrupt,
         [
-          "path": path, "line": corruption.line, "seq": corruption.seq, "problem": describe(corruption.problem),
+          "path": path, "line": corruption.line, "seq": corruption.seq,
+          "problem": describe(corruption.problem),
         ])
     case .tornTail(let path, let tail):
       words(.logTornTail, ["path": path, "line": tail.line, "length": tail.length])
@@ -100,7 +101,8 @@ struct Messages {
     case .rule(let rejection): words(.auditRule, ["reason": describe(rejection)])
     case .invariant(let text): words(.auditInvariant, ["detail": text])
     case .checkpoint(let seq, let expected, let found?):
-      words(.auditCheckpointRewritten, ["seq": seq, "expected": expected.prefix(16), "found": found.prefix(16)])
+      words(
+        .auditCheckpointRewritten, ["seq": seq, "expected": expected.prefix(16), "found": found.prefix(16)])
     case .checkpoint(let seq, let expected, nil):
       words(.auditCheckpointCut, ["seq": seq, "expected": expected.prefix(16)])
     }
@@ -189,12 +191,14 @@ struct Messages {
     case .replacesUnreversedRecord(let id): words(.rejectReplacesUnreversedRecord, ["id": id])
     case .computedValueMismatch(let field, let stored, let expected):
       words(.rejectComputedValueMismatch, ["field": field, "stored": stored, "expected": expected])
-    case .invalidField(let field, let problem): words(.rejectInvalidField, ["field": field, "problem": problem])
+    case .invalidField(let field, let problem):
+      words(.rejectInvalidField, ["field": field, "problem": problem])
     case .roleAlreadyHeld(let actor, let role, let scope):
       words(.rejectRoleAlreadyHeld, ["actor": actor, "role": role.rawValue, "scope": scope])
     case .roleNotHeld(let actor, let role, let scope):
       words(.rejectRoleNotHeld, ["actor": actor, "role": role.rawValue, "scope": scope])
-    case .roleScopeInvalid(let role, let scope): words(.rejectRoleScopeInvalid, ["role": role.rawValue, "scope": scope])
+    case .roleScopeInvalid(let role, let scope):
+      words(.rejectRoleScopeInvalid, ["role": role.rawValue, "scope": scope])
     case .lastAdmin(let actor): words(.rejectLastAdmin, ["actor": actor])
     case .unknownTimeZone(let zone): words(.rejectUnknownTimeZone, ["zone": zone])
     case .unknownActivity(let id): words(.rejectUnknownActivity, ["id": id])
