@@ -198,7 +198,7 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("actor", words(.columnActor)), .init("role", words(.columnRole)),
+          .init("actor", words(.columnActor)), .init("role", words(.columnRole), display: words.roleDisplay),
           .init("scope", words(.columnScope)),
         ], rows: rows))
   }

@@ -6,7 +6,7 @@ extension Localizer {
   private static let statuses: [String: MessageKey] = [
     "pending": .statusPending, "confirmed": .statusConfirmed, "rejected": .statusRejected,
     "reversed": .statusReversed, "available": .statusAvailable, "withdrawn": .statusWithdrawn,
-    "appended": .statusAppended, "would append": .statusWouldAppend,
+    "reported": .statusReported, "appended": .statusAppended, "would append": .statusWouldAppend,
     "already recorded": .statusAlreadyRecorded,
   ]
 
@@ -20,6 +20,20 @@ extension Localizer {
     "refund": .kindRefund,
   ]
 
+  /// A role: `admin`, `coordinator`, `secretary`.
+  private static let roles: [String: MessageKey] = [
+    "admin": .roleAdmin, "coordinator": .roleCoordinator, "secretary": .roleSecretary,
+  ]
+
+  /// What a refusal says already exists: `member`, `team`, `branch`, `card`, `item`.
+  private static let things: [String: MessageKey] = [
+    "member": .thingMember, "team": .thingTeam, "branch": .thingBranch, "card": .thingCard,
+    "item": .thingItem,
+  ]
+
+  /// A kind of thing the ledger holds, as a message names it; anything else as it is.
+  func thing(_ name: String) -> String { Self.things[name].map { self($0) } ?? name }
+
   /// `yes` or `no`.
   func yesOrNo(_ value: Bool) -> String { self(value ? .valueYes : .valueNo) }
 
@@ -28,6 +42,12 @@ extension Localizer {
 
   /// A kind as a table shows it; a value that is no known kind as it is.
   func kind(_ name: String) -> String { Self.kinds[name].map { self($0) } ?? name }
+
+  /// A role as a table shows it; a value that is no known role as it is.
+  func role(_ name: String) -> String { Self.roles[name].map { self($0) } ?? name }
+
+  /// The column `display` that shows a role in this language.
+  var roleDisplay: @Sendable (String) -> String { { self.role($0) } }
 
   /// The column `display` that shows a status in this language.
   var statusDisplay: @Sendable (String) -> String { { self.status($0) } }

@@ -427,6 +427,15 @@ enum MessageKey: String, CaseIterable, Sendable {
   case statusAppended
   case statusWouldAppend
   case statusAlreadyRecorded
+  case statusReported
+  case roleAdmin
+  case roleCoordinator
+  case roleSecretary
+  case thingMember
+  case thingTeam
+  case thingBranch
+  case thingCard
+  case thingItem
   case kindServiceTeam
   case kindSelfOrg
   case kindPartyOrg

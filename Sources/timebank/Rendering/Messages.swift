@@ -157,7 +157,7 @@ struct Messages {
     case .unknownRecord(let id): words(.rejectUnknownRecord, ["id": id])
     case .unknownRedemption(let id): words(.rejectUnknownRedemption, ["id": id])
     case .unknownAccount(let id): words(.rejectUnknownAccount, ["id": id])
-    case .alreadyExists(let kind, let id): words(.rejectAlreadyExists, ["kind": kind, "id": id])
+    case .alreadyExists(let kind, let id): words(.rejectAlreadyExists, ["kind": words.thing(kind), "id": id])
     case .futureDate(let field, let date, let today):
       words(.rejectFutureDate, ["field": field, "date": date, "today": today])
     case .beforeJoined(let member, let date, let joined):
@@ -185,7 +185,7 @@ struct Messages {
       words(.rejectInsufficientStock, ["item": item, "stock": stock, "requested": requested])
     case .rewardWithdrawn(let item): words(.rejectRewardWithdrawn, ["item": item])
     case .recordNotPending(let record, let status, let action):
-      words(.rejectNotPending, ["action": action, "id": record, "status": status])
+      words(.rejectNotPending, ["action": action, "id": record, "status": words.status(status)])
     case .redemptionAlreadyCancelled(let id): words(.rejectRedemptionAlreadyCancelled, ["id": id])
     case .creditToOtherMember(_, let account): words(.rejectCreditToOtherMember, ["account": account])
     case .replacesUnreversedRecord(let id): words(.rejectReplacesUnreversedRecord, ["id": id])
@@ -204,7 +204,7 @@ struct Messages {
     case .unknownActivity(let id): words(.rejectUnknownActivity, ["id": id])
     case .notAPartyMember(let member): words(.rejectNotAPartyMember, ["member": member])
     case .activityNotPending(let activity, let status, let action):
-      words(.rejectNotPending, ["action": action, "id": activity, "status": status])
+      words(.rejectNotPending, ["action": action, "id": activity, "status": words.status(status)])
     case .alreadyCheckedIn(let member, let branch, let date):
       words(.rejectAlreadyCheckedIn, ["member": member, "branch": branch, "date": date])
     case .ledgerAlreadyOpened: words(.rejectLedgerAlreadyOpened)
