@@ -68,7 +68,7 @@ enum CommandTable {
                 flag("check", words(.importCheck)),
                 option("category", "category", words(.importCategory)),
                 option("team", "team", words(.importServicesTeam)),
-                flag("quiet", words(.optionQuietImport)),
+                flag("quiet", words(.optionQuiet)),
                 log, actor, format,
               ]),
             CommandSpec(
@@ -79,7 +79,7 @@ enum CommandTable {
                 option("encoding", "encoding", words(.importEncoding)),
                 flag("check", words(.importCheck)),
                 option("team", "team", words(.importMembersTeam)),
-                flag("quiet", words(.optionQuietImport)),
+                flag("quiet", words(.optionQuiet)),
                 log, actor, format,
               ]),
           ]),

@@ -22,7 +22,6 @@ enum Chinese {
     .optionReason: "原因。",
     .optionNote: "备注。",
     .optionQuiet: "不在终端上显示进度。",
-    .optionQuietImport: "不在终端上显示进度。",
     .optionVersion: "显示版本。",
     .optionHelp: "显示帮助信息。",
     .argumentTeam: "服务队。",

@@ -21,7 +21,6 @@ enum English {
     .optionReason: "Why.",
     .optionNote: "A note.",
     .optionQuiet: "No progress on the terminal.",
-    .optionQuietImport: "No progress on the terminal.",
     .optionVersion: "Show the version.",
     .optionHelp: "Show help information.",
     .argumentTeam: "The team.",

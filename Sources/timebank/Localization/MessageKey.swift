@@ -16,7 +16,6 @@ enum MessageKey: String, CaseIterable, Sendable {
   case optionReason
   case optionNote
   case optionQuiet
-  case optionQuietImport
   case optionVersion
   case optionHelp
   case argumentTeam
