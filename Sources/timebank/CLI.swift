@@ -83,14 +83,32 @@ enum CLI {
     ["import", "members"]: ImportCommands.members,
   ]
 
-  /// Parses, validates and runs one command line.
+  /// Parses, validates and runs one command line, in the language of `--lang`, else of the
+  /// environment (`LC_ALL`, `LC_MESSAGES`, `LANG`).
   static func run(_ arguments: [String], environment: [String: String]) -> Result {
+    let preferred = Localizer(Language.preferred(by: environment))
+    do {
+      let extracted = try LanguageOption.extract(from: arguments, words: preferred)
+      let words = extracted.language.map(Localizer.init) ?? preferred
+      return run(extracted.arguments, environment: environment, words: words)
+    } catch {
+      return Result(
+        exitCode: Messages.usage, output: "", errors: helpRenderer(preferred).errorReport(for: error))
+    }
+  }
+
+  /// The help renderer of the command line in the language of `words`.
+  static func helpRenderer(_ words: Localizer) -> HelpRenderer {
+    HelpRenderer(root: CommandTable.root(words), globalOptions: [CommandTable.lang(words)], words: words)
+  }
+
+  private static func run(_ arguments: [String], environment: [String: String], words: Localizer) -> Result {
     // `timebank help service record` is `timebank service record --help`.
     if arguments.first == "help" {
-      return run(Array(arguments.dropFirst()) + ["--help"], environment: environment)
+      return run(Array(arguments.dropFirst()) + ["--help"], environment: environment, words: words)
     }
-    let parser = ArgumentParser(root: CommandTable.root)
-    let help = HelpRenderer(root: CommandTable.root)
+    let help = helpRenderer(words)
+    let parser = ArgumentParser(root: help.root, globalOptionNames: [LanguageOption.name])
     let parsed: ParsedCommand
     do {
       switch try parser.parse(arguments) {
@@ -102,11 +120,11 @@ enum CLI {
       return Result(exitCode: Messages.usage, output: "", errors: help.errorReport(for: error))
     }
     guard let handler = handlers[parsed.path] else {
+      let message = words(.usageNoHandler, ["command": parsed.path.joined(separator: " ")])
       return Result(
-        exitCode: Messages.usage, output: "",
-        errors: "error: no handler for '\(parsed.path.joined(separator: " "))'\n")
+        exitCode: Messages.usage, output: "", errors: words(.errorLine, ["message": message]) + "\n")
     }
-    var context = Context(parsed: parsed, environment: environment)
+    var context = Context(parsed: parsed, environment: environment, words: words)
     do {
       try handler(&context)
       return Result(exitCode: 0, output: context.output, errors: context.warnings)
@@ -115,7 +133,7 @@ enum CLI {
       if case .usage(let usage) = error {
         errors = help.errorReport(for: usage)
       } else {
-        errors = "error: " + Messages.describe(error) + "\n"
+        errors = words(.errorLine, ["message": context.messages.describe(error)]) + "\n"
       }
       return Result(
         exitCode: Messages.exitCode(for: error), output: context.output, errors: context.warnings + errors)

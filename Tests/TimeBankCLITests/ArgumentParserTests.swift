@@ -196,7 +196,7 @@ private func usageError(_ arguments: [String]) -> UsageError? {
   @Test func unknownOptionSuggestsCloseName() {
     let error = usageError(["service", "record", "m1", "--date", "d", "--huors", "2"])
     #expect(error == .unknownOption(path: record, option: "--huors", suggestion: "--hours"))
-    #expect(error?.message == "unknown option '--huors'. Did you mean '--hours'?")
+    #expect(error?.message(in: .english) == "unknown option '--huors'. Did you mean '--hours'?")
   }
 
   @Test func unknownOptionWithValueIsNamedWithoutIt() {
@@ -207,19 +207,19 @@ private func usageError(_ arguments: [String]) -> UsageError? {
   @Test func unknownOptionSuggestsNameItIsAPrefixOf() {
     let error = usageError(["service", "record", "m1", "--min", "30"])
     #expect(error == .unknownOption(path: record, option: "--min", suggestion: "--minutes"))
-    #expect(error?.message == "unknown option '--min'. Did you mean '--minutes'?")
+    #expect(error?.message(in: .english) == "unknown option '--min'. Did you mean '--minutes'?")
   }
 
   @Test func unknownOptionWithoutSuggestion() {
     let error = usageError(["transfer", "a", "b", "1", "--colour", "red"])
     #expect(error == .unknownOption(path: ["transfer"], option: "--colour", suggestion: nil))
-    #expect(error?.message == "unknown option '--colour'")
+    #expect(error?.message(in: .english) == "unknown option '--colour'")
   }
 
   @Test func unknownShortOption() {
     let error = usageError(["transfer", "a", "b", "1", "-x"])
     #expect(error == .unknownOption(path: ["transfer"], option: "-x", suggestion: nil))
-    #expect(error?.message == "unknown option '-x'")
+    #expect(error?.message(in: .english) == "unknown option '-x'")
   }
 
   @Test func unknownOptionBeforeSubcommand() {
@@ -230,7 +230,7 @@ private func usageError(_ arguments: [String]) -> UsageError? {
   @Test func missingValueAtTheEnd() {
     let error = usageError(["service", "record", "m1", "--date", "d", "--hours"])
     #expect(error == .missingValue(path: record, option: "--hours", valueName: "hours"))
-    #expect(error?.message == "missing value for '--hours <hours>'")
+    #expect(error?.message(in: .english) == "missing value for '--hours <hours>'")
   }
 
   @Test func missingValueBeforeAnotherOption() {
@@ -243,7 +243,7 @@ private func usageError(_ arguments: [String]) -> UsageError? {
   @Test func missingArgument() {
     let error = usageError(["service", "record", "--date", "d"])
     #expect(error == .missingArgument(path: record, name: "member"))
-    #expect(error?.message == "missing argument '<member>'")
+    #expect(error?.message(in: .english) == "missing argument '<member>'")
     let third = usageError(["transfer", "a", "b"])
     #expect(third == .missingArgument(path: ["transfer"], name: "points"))
   }
@@ -251,19 +251,19 @@ private func usageError(_ arguments: [String]) -> UsageError? {
   @Test func missingRequiredOption() {
     let error = usageError(["service", "record", "m1", "--hours", "2"])
     #expect(error == .missingOption(path: record, option: "--date", valueName: "date"))
-    #expect(error?.message == "missing option '--date <date>'")
+    #expect(error?.message(in: .english) == "missing option '--date <date>'")
   }
 
   @Test func unexpectedArgument() {
     let error = usageError(["service", "confirm", "r1", "foo", "bar"])
     #expect(error == .unexpectedArgument(path: ["service", "confirm"], argument: "foo"))
-    #expect(error?.message == "unexpected argument 'foo'")
+    #expect(error?.message(in: .english) == "unexpected argument 'foo'")
   }
 
   @Test func unknownCommandSuggestsCloseName() {
     let error = usageError(["servce", "record"])
     #expect(error == .unknownCommand(path: [], name: "servce", suggestion: "service"))
-    #expect(error?.message == "unknown command 'servce'. Did you mean 'service'?")
+    #expect(error?.message(in: .english) == "unknown command 'servce'. Did you mean 'service'?")
     let nested = usageError(["service", "recrod", "m1"])
     #expect(nested == .unknownCommand(path: ["service"], name: "recrod", suggestion: "record"))
   }
@@ -271,22 +271,25 @@ private func usageError(_ arguments: [String]) -> UsageError? {
   @Test func unknownCommandWithoutSuggestion() {
     let error = usageError(["frobnicate"])
     #expect(error == .unknownCommand(path: [], name: "frobnicate", suggestion: nil))
-    #expect(error?.message == "unknown command 'frobnicate'")
+    #expect(error?.message(in: .english) == "unknown command 'frobnicate'")
   }
 
   @Test func missingSubcommand() {
     let error = usageError(["member"])
     #expect(error == .missingSubcommand(path: ["member"], subcommands: ["add", "list", "show"]))
-    #expect(error?.message == "missing subcommand for 'timebank member'; expected one of: add, list, show")
+    #expect(
+      error?.message(in: .english)
+        == "missing subcommand for 'timebank member'; expected one of: add, list, show")
     let atRoot = usageError([])
     #expect(
-      atRoot?.message == "missing subcommand for 'timebank'; expected one of: service, member, transfer")
+      atRoot?.message(in: .english)
+        == "missing subcommand for 'timebank'; expected one of: service, member, transfer")
   }
 
   @Test func duplicateOption() {
     let error = usageError(["service", "record", "m1", "--date", "d", "--id", "a", "--id=b"])
     #expect(error == .duplicateOption(path: record, option: "--id"))
-    #expect(error?.message == "option '--id' given more than once")
+    #expect(error?.message(in: .english) == "option '--id' given more than once")
     let flag = usageError(["service", "record", "m1", "--quiet", "--date", "d", "--quiet"])
     #expect(flag == .duplicateOption(path: record, option: "--quiet"))
   }
@@ -294,7 +297,7 @@ private func usageError(_ arguments: [String]) -> UsageError? {
   @Test func flagWithValue() {
     let error = usageError(["service", "record", "m1", "--date", "d", "--quiet=yes"])
     #expect(error == .flagWithValue(path: record, flag: "--quiet", value: "yes"))
-    #expect(error?.message == "flag '--quiet' does not take a value")
+    #expect(error?.message(in: .english) == "flag '--quiet' does not take a value")
     let help = usageError(["service", "--help=me"])
     #expect(help == .flagWithValue(path: ["service"], flag: "--help", value: "me"))
   }
@@ -303,14 +306,14 @@ private func usageError(_ arguments: [String]) -> UsageError? {
     let error = root.invalidValue("abc", for: "hours", at: record, reason: "not a number")
     #expect(
       error == .invalidValue(path: record, option: "--hours <hours>", value: "abc", reason: "not a number"))
-    #expect(error.message == "invalid value 'abc' for '--hours <hours>': not a number")
+    #expect(error.message(in: .english) == "invalid value 'abc' for '--hours <hours>': not a number")
   }
 
   @Test func invalidValueNamesPositionalsFlagsAndUnknownNames() {
     let points = root.invalidValue("-5", for: "points", at: ["transfer"], reason: "amount must be positive")
-    #expect(points.message == "invalid value '-5' for '<points>': amount must be positive")
+    #expect(points.message(in: .english) == "invalid value '-5' for '<points>': amount must be positive")
     let flag = root.invalidValue("x", for: "quiet", at: record, reason: "r")
-    #expect(flag.message == "invalid value 'x' for '--quiet': r")
+    #expect(flag.message(in: .english) == "invalid value 'x' for '--quiet': r")
     let unknown = root.invalidValue("x", for: "hours", at: ["no", "such"], reason: "r")
     #expect(unknown == .invalidValue(path: ["no", "such"], option: "--hours", value: "x", reason: "r"))
   }

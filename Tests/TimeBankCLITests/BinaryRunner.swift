@@ -34,7 +34,8 @@ enum BinaryRunnerError: Error, CustomStringConvertible {
 /// directory and stdin in; stdout, stderr and exit code out.
 ///
 /// The child starts from an empty environment plus `PATH`, so a developer's own `TIMEBANK_LOG`,
-/// `TIMEBANK_ACTOR` or `TIMEBANK_NOW` never leaks into a test.
+/// `TIMEBANK_ACTOR` or `TIMEBANK_NOW` never leaks into a test, and neither does a Chinese `LANG`,
+/// `LC_MESSAGES` or `LC_ALL`: a test runs in English unless it sets one of them itself.
 enum BinaryRunner {
   static let binaryName = "timebank"
   /// A run taking longer than this is a hang, not a slow test.

@@ -24,7 +24,7 @@ import Testing
     let words = bytes.split(separator: 0, omittingEmptySubsequences: false).map {
       String(decoding: $0, as: UTF8.self)
     }
-    let root = CommandTable.root
+    let root = CommandTable.root(.english)
     let parser = ArgumentParser(root: root)
     let help = HelpRenderer(root: root)
     let first = Result { () throws(UsageError) in try parser.parse(words) }
@@ -41,7 +41,7 @@ import Testing
       for name in parsed.options.keys { #expect(command.option(named: name) != nil, "--\(name)") }
       for name in parsed.flags { #expect(command.option(named: name)?.isFlag == true, "--\(name)") }
     case .failure(let error):
-      #expect(help.errorReport(for: error).hasPrefix("error: " + error.message + "\n"))
+      #expect(help.errorReport(for: error).hasPrefix("error: " + error.message(in: .english) + "\n"))
     }
   }
 }

@@ -43,7 +43,8 @@ import Testing
   }
 
   @Test func gbkSheetWithTwoBadRowsThenFixedThenAgain() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "import-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     try #require(try Self.run(["demo", "--out", "demo.jsonl"], in: directory, actor: nil).exitCode == 0)
@@ -85,5 +86,73 @@ import Testing
     #expect(again.stdout.contains("0 rows appended, 3 already recorded"))
     #expect(try Data(contentsOf: log) == after)
     #expect(try Self.run(["audit"], in: directory, actor: nil).exitCode == 0)
+  }
+
+  // MARK: Progress
+
+  /// A members sheet of `count` rows (p001 测试1, ...), enough for several progress reports.
+  static func bigSheet(_ count: Int) -> Data {
+    Data(
+      (["编号,姓名"] + (1...count).map { "p\(String(format: "%03d", $0)),测试\($0)" }).joined(separator: "\n").utf8)
+  }
+
+  /// Runs `body` in a new directory holding the demo ledger and a 350-row members sheet, big.csv.
+  static func withBigSheet(_ body: (URL) throws -> Void) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "import-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try #require(try Self.run(["demo", "--out", "demo.jsonl"], in: directory, actor: nil).exitCode == 0)
+    try Self.bigSheet(350).write(to: directory.appendingPathComponent("big.csv"))
+    try body(directory)
+  }
+
+  /// Not a terminal (a file here, as in a script or a cron job): no progress at all on stderr, with or
+  /// without --quiet.
+  @Test func noProgressWhenStderrIsNotATerminal() throws {
+    try Self.withBigSheet { directory in
+      let check = try Self.run(["import", "members", "big.csv", "--check"], in: directory)
+      #expect(check.exitCode == 0, "\(check)")
+      #expect(check.stderr == "")
+      let quiet = try Self.run(["import", "members", "big.csv", "--quiet"], in: directory)
+      #expect(quiet.exitCode == 0, "\(quiet)")
+      #expect(quiet.stderr == "")
+      #expect(quiet.stdout.contains("350 rows appended"))
+    }
+  }
+
+  /// On a terminal (a pseudo-terminal made by util-linux `script`): the progress line is redrawn with
+  /// `\r` and cleared at the end; --quiet silences it. Skipped where `script` is not installed.
+  @Test func progressOnATerminalUnlessQuiet() throws {
+    let script = "/usr/bin/script"
+    guard FileManager.default.isExecutableFile(atPath: script) else { return }
+    try Self.withBigSheet { directory in
+      let binary = try BinaryRunner.binaryURL().path
+      func onTerminal(_ arguments: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = ["-q", "-e", "-c", "\(binary) \(arguments)", "/dev/null"]
+        process.environment = [
+          "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TIMEBANK_NOW": Self.now,
+          "TIMEBANK_LOG": "demo.jsonl", "TIMEBANK_ACTOR": "sun",
+        ]
+        process.currentDirectoryURL = directory
+        let output = directory.appendingPathComponent("terminal.txt")
+        try Data().write(to: output)
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return String(decoding: try Data(contentsOf: output), as: UTF8.self)
+      }
+      let shown = try onTerminal("import members big.csv --check --format json")
+      #expect(shown.contains("\rimport: 0% (0 of 350 rows)"))
+      #expect(shown.contains("\rimport: 100% (350 of 350 rows)\r\u{1B}[K"))
+      let chinese = try onTerminal("import members big.csv --check --format json --lang zh")
+      #expect(chinese.contains("\r导入：100%（350/350 行）"))
+      let quiet = try onTerminal("import members big.csv --check --format json --quiet")
+      #expect(!quiet.contains("import:"))
+      #expect(quiet.contains("\"member\":\"p350\""))
+    }
   }
 }

@@ -264,11 +264,14 @@ public enum SheetImport {
   ///     ledger reads it from the log when asked, rather than keeping every line in memory.
   ///   - actor: who imports.
   ///   - now: when; today's date in the ledger's time zone limits the dates.
+  ///   - progress: called now and then with (rows decided, rows in all), so a terminal can show how far
+  ///     a large sheet has got.
   /// - Returns: the good rows and every problem; append `commands` only when there are no problems.
   /// - Complexity: O(r · m) for r rows and m members (for names), plus the rules.
   public static func decide(
     _ sheet: Sheet, defaults: SheetDefaults = SheetDefaults(), state: LedgerState,
-    storedRecord: @escaping (Int) -> EventRecord?, actor: ActorID, at now: Timestamp
+    storedRecord: @escaping (Int) -> EventRecord?, actor: ActorID, at now: Timestamp,
+    progress: ((Int, Int) -> Void)? = nil
   ) -> SheetDecision {
     var problems = sheet.headerProblems + missingColumns(in: sheet, defaults: defaults)
     let stamped = state.inLedgerZone(now)
@@ -277,7 +280,8 @@ public enum SheetImport {
     var scratch = state
     var newRecords: [EventRecord] = []
     var rows: [SheetRow] = []
-    for record in sheet.rows {
+    for (index, record) in sheet.rows.enumerated() {
+      if let progress, index % progressInterval == 0 { progress(index, sheet.rows.count) }
       guard let built = builder.build(record, problems: &problems) else { continue }
       var rowScratch = scratch
       var rowRecords = newRecords
@@ -329,12 +333,16 @@ public enum SheetImport {
       newRecords = rowRecords
       rows.append(SheetRow(line: record.line, commands: built.commands, pending: pending))
     }
+    progress?(sheet.rows.count, sheet.rows.count)
     // Stable: header problems first, then each row's problems in the order its columns were checked.
     let sorted = problems.enumerated().sorted {
       ($0.element.line, $0.offset) < ($1.element.line, $1.offset)
     }
     return SheetDecision(rows: rows, problems: sorted.map(\.element))
   }
+
+  /// How many rows `decide` decides between two calls of its `progress`.
+  static let progressInterval = 100
 
   /// The columns the sheet needs and does not have.
   static func missingColumns(in sheet: Sheet, defaults: SheetDefaults) -> [SheetProblem] {
@@ -671,17 +679,18 @@ extension Ledger {
   ///
   /// - Parameters:
   ///   - checkOnly: decide, and append nothing (a dry run).
+  ///   - progress: called now and then while the rows are decided with (rows decided, rows in all).
   /// - Returns: the decision (with every problem) and, when appended, the outcomes.
   /// - Throws: `LedgerError.log` when the log cannot be written. A refusal at write time (not expected:
   ///   the rows were just decided on the same state) comes back as a problem on its row.
   /// - Complexity: that of `SheetImport.decide`, plus the write.
   public func importSheet(
     _ sheet: Sheet, defaults: SheetDefaults = SheetDefaults(), actor: ActorID, at now: Timestamp,
-    checkOnly: Bool = false
+    checkOnly: Bool = false, progress: ((Int, Int) -> Void)? = nil
   ) throws(LedgerError) -> SheetImportResult {
     var decision = SheetImport.decide(
       sheet, defaults: defaults, state: state, storedRecord: { try? self.storedRecord($0) }, actor: actor,
-      at: now)
+      at: now, progress: progress)
     guard decision.problems.isEmpty, !checkOnly else {
       return SheetImportResult(decision: decision, outcomes: [])
     }

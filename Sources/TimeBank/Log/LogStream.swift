@@ -206,7 +206,10 @@ private struct ChainCheck {
       return fail(.duplicateID(record.id, firstSeq: first))
     }
     let isOpening = if case .ledgerOpened = record.event { true } else { false }
-    guard isOpening == (expectedSeq == 1) else { return fail(.misplacedLedgerOpened) }
+    guard isOpening == (expectedSeq == 1) else {
+      scan.ids[record.id] = nil  // the bad line's id is not one of the log's
+      return fail(.misplacedLedgerOpened)
+    }
     scan.lines = record.seq
     scan.headHash = record.hash
     lineStart = lineEnd + 1

@@ -147,6 +147,8 @@ public enum Audit {
         }
       }
     }
+    // A log whose chain breaks has no totals to speak of: they are given only when the lines verified.
+    if case .chain? = report.failure?.problem { return (report, state) }
     report.issued = -state.balance(of: .issued)
     report.redeemed = state.balance(of: .redeemed)
     report.outstanding = report.issued - report.redeemed

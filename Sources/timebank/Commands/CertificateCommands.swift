@@ -11,11 +11,12 @@ enum CertificateCommands {
 
   /// `certificate issue MEMBER [--from D --to D] [--format text|html] [--log PATH]`.
   static func issue(_ context: inout Context) throws(Failure) {
+    let words = context.words
     // Parse, then validate, then run: every bad option is reported before the log is read.
     let member = MemberID(try context.identifier("member", context.positional(0)))
     let window = ReportWindow(from: try context.date("from"), to: try context.date("to"))
     if let from = window.from, let to = window.to, from > to {
-      throw context.usage("to", to.description, "is before --from \(from)")
+      throw context.usage("to", to.description, words(.reasonBeforeFrom, ["from": from]))
     }
     let format = try documentFormat(context)
     let now = try context.now()
@@ -29,66 +30,71 @@ enum CertificateCommands {
       case .unknownMember(let member): throw .rejected(.unknownMember(member))
       case .nothingCertified(let member, let window):
         throw .other(
-          "\(member) has no confirmed service \(windowPhrase(window)); there is nothing to certify",
+          words(.certificateNothing, ["member": member, "window": windowPhrase(window, words)]),
           exitCode: Messages.refused)
       }
     }
     let issued = state.localDate(of: now)
     switch format {
-    case .text: context.output += text(certificate, issued: issued)
-    case .html: context.output += html(certificate, issued: issued)
+    case .text: context.output += text(certificate, issued: issued, words)
+    case .html: context.output += html(certificate, issued: issued, words)
     }
   }
 
   /// `certificate verify CODE [--log PATH]`: exit 0 with what the certificate says, 1 when the code is
   /// no certificate of this log, 2 when the log was changed since the certificate was issued.
   static func verify(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let text = context.positional(0)
     guard let code = Certificate.Code(text.trimmingCharacters(in: .whitespaces)) else {
-      throw context.usage(
-        "code", text,
-        "expected SEQ-MEMBER-FROM-TO-HEAD-DIGEST as printed on the certificate, "
-          + "e.g. 912-m03-20250301-20250630-1a2b3c-3fa9c2e81b7d")
+      throw context.usage("code", text, words(.reasonCertificateCode))
     }
     let path = context.logPath
     let contents = try context.readLog(at: path)
     switch Certificate.verify(code, against: contents.records) {
     case .genuine(let certificate):
-      context.print("certificate \(code): genuine (证明有效)")
-      context.print("member (志愿者):           \(certificate.member) \(certificate.name)")
-      context.print("recording unit (记录单位): \(certificate.community)")
-      context.print("period (服务期间):         \(periodText(certificate.window, english: true))")
+      let count = certificate.activities.count
+      context.print(words(.verifyGenuine, ["code": code]))
+      context.print(words(.verifyMember, ["member": certificate.member, "name": certificate.name]))
+      context.print(words(.verifyUnit, ["community": certificate.community]))
+      context.print(words(.verifyPeriod, ["period": describe(certificate.window, periodInMessages, words)]))
       context.print(
-        "confirmed hours (时长):    \(certificate.totalMinutes.hoursText) "
-          + "(\(certificate.activities.count) record\(certificate.activities.count == 1 ? "" : "s"))")
+        words(
+          .verifyHours,
+          [
+            "hours": certificate.totalMinutes.hoursText,
+            "records": words(count == 1 ? .verifyOneRecord : .verifyRecords, ["count": count]),
+          ]))
       context.print(
-        "issued at seq (日志序号):  \(certificate.seq) (hash \(certificate.headHash.prefix(16))…)")
+        words(.verifyIssuedAt, ["seq": certificate.seq, "hash": certificate.headHash.prefix(16)]))
       let now = LedgerState(replaying: contents.records)
       for (record, status) in certificate.noLongerConfirmed(in: now) {
         context.print(
-          "note: record \(record) on this certificate was \(status.name) after seq \(certificate.seq); "
-            + "the certificate stands as issued, but one issued now would not count it")
+          words(
+            .verifyNoLongerConfirmed,
+            ["record": record, "status": words.status(status.name), "seq": certificate.seq]))
       }
     case .noSuchCertificate(let mismatch):
       let reason: String
       switch mismatch {
-      case .unknownMember: reason = "\(code.member) was not a registered member at seq \(code.seq)"
+      case .unknownMember: reason = words(.verifyUnknownMember, ["member": code.member, "seq": code.seq])
       case .nothingCertified:
-        reason = "\(code.member) had no confirmed service \(windowPhrase(code.window)) at seq \(code.seq)"
-      case .digestMismatch: reason = "the log at seq \(code.seq) gives another certificate for this code"
-      case .headMismatch: reason = "the hash digits '\(code.head)' do not match the log at seq \(code.seq)"
+        reason = words(
+          .verifyNothingCertified,
+          ["member": code.member, "window": windowPhrase(code.window, words), "seq": code.seq])
+      case .digestMismatch: reason = words(.verifyDigestMismatch, ["seq": code.seq])
+      case .headMismatch: reason = words(.verifyHeadMismatch, ["head": code.head, "seq": code.seq])
       }
-      throw .other("no such certificate: \(code): \(reason)", exitCode: Messages.refused)
+      throw .other(words(.verifyNoSuch, ["code": code, "reason": reason]), exitCode: Messages.refused)
     case .logChanged(let seq, let issuedOn, let found):
       throw .other(
-        "\(path): seq \(seq): the log was changed after certificate \(code) was issued: "
-          + "its line \(seq) now has hash \(found.prefix(16))…, the certificate was issued on "
-          + "\(issuedOn)… (a line at or before seq \(seq) was edited and the chain rewritten)",
+        words(
+          .verifyLogChanged,
+          ["path": path, "seq": seq, "code": code, "found": found.prefix(16), "issued": issuedOn]),
         exitCode: Messages.verificationFailed)
     case .logTooShort(let seq, let lastSeq):
       throw .other(
-        "\(path): the log ends at seq \(lastSeq), but certificate \(code) was issued at seq \(seq): "
-          + "the log was cut short since, or this is not the log it was issued from",
+        words(.verifyLogTooShort, ["path": path, "last": lastSeq, "code": code, "seq": seq]),
         exitCode: Messages.verificationFailed)
     }
   }
@@ -98,55 +104,94 @@ enum CertificateCommands {
   static func documentFormat(_ context: Context) throws(Failure) -> DocumentFormat {
     guard let text = context.parsed.value("format") else { return .text }
     guard let format = DocumentFormat(rawValue: text) else {
-      throw context.usage("format", text, "expected text or html")
+      throw context.usage("format", text, context.words(.reasonDocumentFormat))
     }
     return format
   }
 
   // MARK: Wording
 
-  /// The window as the certificate's period line says it.
-  static func periodText(_ window: ReportWindow, english: Bool = false) -> String {
+  /// The wording of a window: one key for each of `from` and `to` given, `from` only, `to` only, and
+  /// neither.
+  struct WindowWording {
+    var range, from, to, all: MessageKey
+  }
+
+  /// The window as the certificate's period line says it (in Chinese: the certificate is a Chinese
+  /// document in every language).
+  static let periodLine = WindowWording(
+    range: .certificatePeriodRange, from: .certificatePeriodFrom, to: .certificatePeriodTo,
+    all: .certificatePeriodAll)
+  /// The window as a message says it, in the reader's language.
+  static let periodInMessages = WindowWording(
+    range: .periodRange, from: .periodFrom, to: .periodTo, all: .periodAll)
+  /// The window as the certifying sentence says it (于 … 至 … 期间).
+  static let periodInStatement = WindowWording(
+    range: .certificateWhenRange, from: .certificateWhenFrom, to: .certificateWhenTo, all: .certificateWhenAll
+  )
+
+  /// `window` worded by `wording`.
+  static func describe(_ window: ReportWindow, _ wording: WindowWording, _ words: Localizer) -> String {
     switch (window.from, window.to) {
-    case (let from?, let to?): english ? "\(from) to \(to)" : "\(from) 至 \(to)"
-    case (let from?, nil): english ? "from \(from)" : "\(from) 起"
-    case (nil, let to?): english ? "up to \(to)" : "至 \(to)"
-    case (nil, nil): english ? "all dates" : "不限（全部已确认记录）"
+    case (let from?, let to?): words(wording.range, ["from": from, "to": to])
+    case (let from?, nil): words(wording.from, ["from": from])
+    case (nil, let to?): words(wording.to, ["to": to])
+    case (nil, nil): words(wording.all)
     }
   }
 
-  /// The window as a phrase in an English message.
-  static func windowPhrase(_ window: ReportWindow) -> String {
-    window.from == nil && window.to == nil ? "on any date" : "dated " + periodText(window, english: true)
+  /// The window as a phrase in a message: `on any date`, `dated 2025-06-01 to 2025-06-30`.
+  static func windowPhrase(_ window: ReportWindow, _ words: Localizer) -> String {
+    window.from == nil && window.to == nil
+      ? words(.windowAnyDate) : words(.windowDated, ["period": describe(window, periodInMessages, words)])
   }
 
   /// The sentence that certifies (兹证明 …), in Chinese.
-  static func statement(_ certificate: Certificate) -> String {
-    let when: String
-    switch (certificate.window.from, certificate.window.to) {
-    case (let from?, let to?): when = "于 \(from) 至 \(to) 期间"
-    case (let from?, nil): when = "自 \(from) 起"
-    case (nil, let to?): when = "截至 \(to)"
-    case (nil, nil): when = "截至本证明出具时"
-    }
-    return "兹证明 \(certificate.name)（成员编号 \(certificate.member)）\(when)在\(certificate.community)"
-      + "参加志愿服务 \(certificate.activities.count) 次，经确认的志愿服务时长累计 "
-      + "\(certificate.totalMinutes.hoursText) 小时。特此证明。"
+  static func statement(_ certificate: Certificate, _ words: Localizer) -> String {
+    words(
+      .certificateStatement,
+      [
+        "name": certificate.name, "member": certificate.member,
+        "when": describe(certificate.window, periodInStatement, words), "community": certificate.community,
+        "count": certificate.activities.count, "hours": certificate.totalMinutes.hoursText,
+      ])
   }
 
-  /// The facts above the activities: label (Chinese, English) and value.
-  static func facts(_ certificate: Certificate, issued: LocalDate) -> [(String, String, String)] {
-    let dates = certificate.serviceDates.map { "\($0.lowerBound) 至 \($0.upperBound)" } ?? "-"
+  /// The facts above the activities: label (Chinese), its English gloss (none in Chinese output) and
+  /// value.
+  static func facts(_ certificate: Certificate, issued: LocalDate, _ words: Localizer) -> [(
+    String, String, String
+  )] {
+    let dates =
+      certificate.serviceDates.map {
+        words(.certificatePeriodRange, ["from": $0.lowerBound, "to": $0.upperBound])
+      } ?? "-"
     return [
-      ("志愿者姓名", "Name", certificate.name),
-      ("成员编号", "Member ID", certificate.member.rawValue),
-      ("服务期间", "Period", periodText(certificate.window)),
-      ("服务日期", "Service dates", dates),
-      ("服务次数", "Activities", "\(certificate.activities.count) 次"),
-      ("服务时长合计", "Total hours", "\(certificate.totalMinutes.hoursText) 小时"),
-      ("记录单位", "Recording unit", certificate.community),
-      ("出具日期", "Issued", issued.description),
+      (words(.certificateName), words(.certificateNameGloss), certificate.name),
+      (words(.certificateMemberID), words(.certificateMemberIDGloss), certificate.member.rawValue),
+      (
+        words(.certificatePeriod), words(.certificatePeriodGloss),
+        describe(certificate.window, periodLine, words)
+      ),
+      (words(.certificateServiceDates), words(.certificateServiceDatesGloss), dates),
+      (
+        words(.certificateActivities), words(.certificateActivitiesGloss),
+        words(.certificateTimes, ["count": certificate.activities.count])
+      ),
+      (
+        words(.certificateTotalHours), words(.certificateTotalHoursGloss),
+        words(.certificateHoursValue, ["hours": certificate.totalMinutes.hoursText])
+      ),
+      (words(.certificateUnit), words(.certificateUnitGloss), certificate.community),
+      (words(.certificateIssued), words(.certificateIssuedGloss), issued.description),
     ]
+  }
+
+  /// `证明编号 (No.)`: a label with its English gloss in parentheses, or the label alone when the gloss
+  /// is empty (Chinese output). No space after a fullwidth parenthesis, which carries its own.
+  static func labelled(_ label: String, _ gloss: String) -> String {
+    guard !gloss.isEmpty else { return label }
+    return label + (label.hasSuffix("）") ? "" : " ") + "(\(gloss))"
   }
 
   /// One row per activity: number, date, content (category), hours, team, place.
@@ -159,49 +204,55 @@ enum CertificateCommands {
     }
   }
 
-  static let columnTitles = ["序号", "日期", "服务内容", "时长(小时)", "服务队伍", "服务地点"]
+  static func columnTitles(_ words: Localizer) -> [String] {
+    [
+      words(.certificateColumnNumber), words(.certificateColumnDate), words(.certificateColumnContent),
+      words(.certificateColumnHours), words(.certificateColumnTeam), words(.certificateColumnPlace),
+    ]
+  }
 
   static func verifyLine(_ certificate: Certificate) -> String {
     "timebank certificate verify \(certificate.code)"
   }
 
-  static func footnote(_ certificate: Certificate) -> String {
-    "本证明依据《志愿服务记录与证明出具办法》出具，所列服务记录均已经确认（不含待确认、已驳回及已冲正的记录），"
-      + "记录截至日志第 \(certificate.seq) 条（seq \(certificate.seq)）。"
+  static func footnote(_ certificate: Certificate, _ words: Localizer) -> String {
+    words(.certificateFootnote, ["seq": certificate.seq])
   }
 
   // MARK: Text
 
-  /// The certificate as Chinese text, English labels in parentheses; the activities are a table
-  /// aligned by display width.
-  static func text(_ certificate: Certificate, issued: LocalDate) -> String {
-    var lines = [
-      "志愿服务记录证明",
-      "(Volunteer Service Record Certificate)",
+  /// The certificate as Chinese text, with English labels in parentheses in English output; the
+  /// activities are a table aligned by display width.
+  static func text(_ certificate: Certificate, issued: LocalDate, _ words: Localizer) -> String {
+    let subtitle = words(.certificateTitleGloss)
+    var lines = [words(.certificateTitle)] + (subtitle.isEmpty ? [] : ["(\(subtitle))"])
+    lines += [
       "",
-      "证明编号 (No.)：\(certificate.number(issued: issued))",
+      labelled(words(.certificateNumber), words(.certificateNumberGloss)) + "："
+        + certificate.number(issued: issued),
       "",
-      statement(certificate),
+      statement(certificate, words),
       "",
     ]
-    lines += facts(certificate, issued: issued).map { "\($0.0) (\($0.1))：\($0.2)" }
-    lines += ["", "服务记录 (Activities)："]
+    lines += facts(certificate, issued: issued, words).map { labelled($0.0, $0.1) + "：" + $0.2 }
+    lines += ["", labelled(words(.certificateRecords), words(.certificateRecordsGloss)) + "："]
     let table = TextTable(
-      columns: columnTitles.enumerated().map { index, title in
+      columns: columnTitles(words).enumerated().map { index, title in
         TextTable.Column(title: title, alignment: index == 0 || index == 3 ? .right : .left)
       },
       rows: rows(certificate),
-      footer: [["", "合计", "", certificate.totalMinutes.hoursText, "", ""]])
+      footer: [["", words(.certificateTotal), "", certificate.totalMinutes.hoursText, "", ""]])
     var output = lines.map { $0 + "\n" }.joined() + table.render()
     output += [
       "",
-      "验证码 (Verification code)：\(certificate.code)",
-      "验证方法 (To verify)：\(verifyLine(certificate))",
-      footnote(certificate),
+      labelled(words(.certificateCode), words(.certificateCodeGloss)) + "：\(certificate.code)",
+      labelled(words(.certificateHowToVerify), words(.certificateHowToVerifyGloss)) + "："
+        + verifyLine(certificate),
+      footnote(certificate, words),
       "",
-      "记录单位（盖章）(Seal)：\(certificate.community)",
-      "经办人 (Issued by)：",
-      "日期 (Date)：\(issued)",
+      labelled(words(.certificateSealUnit), words(.certificateSealGloss)) + "：\(certificate.community)",
+      labelled(words(.certificateIssuedBy), words(.certificateIssuedByGloss)) + "：",
+      labelled(words(.certificateDate), words(.certificateDateGloss)) + "：\(issued)",
     ].map { $0 + "\n" }.joined()
     return output
   }
@@ -209,16 +260,22 @@ enum CertificateCommands {
   // MARK: HTML
 
   /// The certificate as one self-contained HTML page for A4 paper: inline CSS, no external resources.
-  static func html(_ certificate: Certificate, issued: LocalDate) -> String {
+  static func html(_ certificate: Certificate, issued: LocalDate, _ words: Localizer) -> String {
     let number = escape(certificate.number(issued: issued))
+    /// A label's English gloss as a small span, or nothing (Chinese output).
+    func gloss(_ key: MessageKey) -> String {
+      let text = words(key)
+      return text.isEmpty ? "" : "<span class=\"en\">\(escape(text))</span>"
+    }
     // Two facts a row, to leave the page's height to the activities.
-    let cells = facts(certificate, issued: issued).map { chinese, english, value in
-      "<th>\(escape(chinese))<span class=\"en\">\(escape(english))</span></th><td>\(escape(value))</td>"
+    let cells = facts(certificate, issued: issued, words).map { chinese, english, value in
+      let gloss = english.isEmpty ? "" : "<span class=\"en\">\(escape(english))</span>"
+      return "<th>\(escape(chinese))\(gloss)</th><td>\(escape(value))</td>"
     }
     let facts = stride(from: 0, to: cells.count, by: 2).map { index in
       "<tr>" + cells[index..<min(index + 2, cells.count)].joined() + "</tr>"
     }
-    let header = columnTitles.enumerated().map { index, title in
+    let header = columnTitles(words).enumerated().map { index, title in
       "<th\(index == 0 || index == 3 ? " class=\"num\"" : "")>\(escape(title))</th>"
     }.joined()
     let body = rows(certificate).map { cells in
@@ -228,14 +285,18 @@ enum CertificateCommands {
         }.joined() + "</tr>"
     }
     let total =
-      "<tr class=\"total\"><td></td><td>合计</td><td></td>"
+      "<tr class=\"total\"><td></td><td>\(escape(words(.certificateTotal)))</td><td></td>"
       + "<td class=\"num\">\(escape(certificate.totalMinutes.hoursText))</td><td></td><td></td></tr>"
+    let title = escape(words(.certificateTitle))
+    let subtitle = words(.certificateTitleGloss)
+    let numberLabel = escape(labelled(words(.certificateNumber), words(.certificateNumberGloss)))
+    let codeLabel = escape(labelled(words(.certificateCode), words(.certificateCodeGloss)))
     var page = [
       "<!DOCTYPE html>",
       "<html lang=\"zh-CN\">",
       "<head>",
       "<meta charset=\"utf-8\">",
-      "<title>志愿服务记录证明 \(number)</title>",
+      "<title>\(title) \(number)</title>",
       "<style>",
     ]
     page += style
@@ -244,16 +305,19 @@ enum CertificateCommands {
       "</head>",
       "<body>",
       "<main class=\"page\">",
-      "<p class=\"number\">证明编号 (No.)：\(number)</p>",
-      "<h1>志愿服务记录证明</h1>",
-      "<p class=\"subtitle\">Volunteer Service Record Certificate</p>",
-      "<p class=\"statement\">\(escape(statement(certificate)))</p>",
+      "<p class=\"number\">\(numberLabel)：\(number)</p>",
+      "<h1>\(title)</h1>",
+    ]
+    if !subtitle.isEmpty { page.append("<p class=\"subtitle\">\(escape(subtitle))</p>") }
+    page += [
+      "<p class=\"statement\">\(escape(statement(certificate, words)))</p>",
       "<table class=\"facts\">",
     ]
     page += facts
+    let recordsGloss = gloss(.certificateRecordsGloss)
     page += [
       "</table>",
-      "<h2>服务记录 <span class=\"en\">Activities</span></h2>",
+      "<h2>\(escape(words(.certificateRecords)))\(recordsGloss.isEmpty ? "" : " " + recordsGloss)</h2>",
       "<table class=\"activities\">",
       "<thead><tr>\(header)</tr></thead>",
       "<tbody>",
@@ -263,16 +327,16 @@ enum CertificateCommands {
       "</tbody>",
       "<tfoot>\(total)</tfoot>",
       "</table>",
-      "<p class=\"code\">验证码 (Verification code)：<code>\(escape(certificate.code.description))</code></p>",
-      "<p class=\"note\">验证方法：<code>\(escape(verifyLine(certificate)))</code></p>",
-      "<p class=\"note\">\(escape(footnote(certificate)))</p>",
+      "<p class=\"code\">\(codeLabel)：<code>\(escape(certificate.code.description))</code></p>",
+      "<p class=\"note\">\(escape(words(.certificateHowToVerify)))：<code>\(escape(verifyLine(certificate)))</code></p>",
+      "<p class=\"note\">\(escape(footnote(certificate, words)))</p>",
       "<div class=\"signature\">",
       "<div class=\"signer\">",
-      "<p>记录单位：\(escape(certificate.community))</p>",
-      "<p>经办人：<span class=\"blank\"></span></p>",
-      "<p>出具日期：\(escape(issued.description))</p>",
+      "<p>\(escape(words(.certificateUnit)))：\(escape(certificate.community))</p>",
+      "<p>\(escape(words(.certificateIssuedBy)))：<span class=\"blank\"></span></p>",
+      "<p>\(escape(words(.certificateIssued)))：\(escape(issued.description))</p>",
       "</div>",
-      "<div class=\"seal\">（盖章）</div>",
+      "<div class=\"seal\">\(escape(words(.certificateSeal)))</div>",
       "</div>",
       "</main>",
       "</body>",

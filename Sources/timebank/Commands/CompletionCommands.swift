@@ -6,13 +6,17 @@ enum CompletionCommands {
     switch shell {
     case "bash": context.output += bash()
     case "zsh": context.output += zsh()
-    default: throw context.usage("shell", shell, "expected bash or zsh")
+    default: throw context.usage("shell", shell, context.words(.reasonShell))
     }
   }
 
-  /// Every command path with the words that may follow it: subcommands, or options.
+  /// Every command path with the words that may follow it: subcommands, or options (with `--lang`,
+  /// which every command takes).
   static func words(of spec: CommandSpec, path: [String] = []) -> [(path: String, words: [String])] {
-    var words = spec.subcommands.map(\.name) + spec.options.map { "--" + $0.name } + ["--help"]
+    var words =
+      spec.subcommands.map(\.name) + spec.options.map { "--" + $0.name } + [
+        "--\(LanguageOption.name)", "--help",
+      ]
     if path.isEmpty { words.append("--version") }
     var result = [(path.joined(separator: " "), words)]
     for subcommand in spec.subcommands {
@@ -22,7 +26,7 @@ enum CompletionCommands {
   }
 
   static func bash() -> String {
-    let table = words(of: CommandTable.root)
+    let table = words(of: CommandTable.root(.english))
     let paths = table.map(\.path).filter { !$0.isEmpty }
     var script = """
       # bash completion for timebank: source <(timebank completion bash)
@@ -35,7 +39,8 @@ enum CompletionCommands {
           case "${path:+$path }$word" in
 
       """
-    script += "      " + paths.map { "\"\($0)\"" }.joined(separator: "|") + ") path=\"${path:+$path }$word\" ;;\n"
+    script +=
+      "      " + paths.map { "\"\($0)\"" }.joined(separator: "|") + ") path=\"${path:+$path }$word\" ;;\n"
     script += """
             esac
           done

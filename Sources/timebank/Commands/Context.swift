@@ -1,18 +1,23 @@
 import Foundation
 import TimeBank
 
-/// One run of the command line: the parsed command, the environment, and what to print.
+/// One run of the command line: the parsed command, the environment, the language, and what to print.
 struct Context {
   let parsed: ParsedCommand
   let environment: [String: String]
+  /// The language of everything printed for people (labels, messages); never of JSON or CSV keys.
+  let words: Localizer
   var output = ""
   var warnings = ""
+
+  /// How failures are worded, in this run's language.
+  var messages: Messages { Messages(words: words) }
 
   /// `--log`, else `$TIMEBANK_LOG`, else `timebank.jsonl` in the current directory.
   var logPath: String { parsed.value("log") ?? environment["TIMEBANK_LOG"] ?? "timebank.jsonl" }
 
   func usage(_ option: String, _ value: String, _ reason: String) -> Failure {
-    .usage(CommandTable.root.invalidValue(value, for: option, at: parsed.path, reason: reason))
+    .usage(CommandTable.root(words).invalidValue(value, for: option, at: parsed.path, reason: reason))
   }
 
   /// `--actor`, else `$TIMEBANK_ACTOR`.
@@ -20,7 +25,9 @@ struct Context {
     guard let text = parsed.value("actor") ?? environment["TIMEBANK_ACTOR"], !text.isEmpty else {
       throw .usage(.missingOption(path: parsed.path, option: "--actor", valueName: "id"))
     }
-    if let problem = IdentifierSyntax.problem(with: text) { throw usage("actor", text, "the id \(problem)") }
+    if let problem = IdentifierSyntax.problem(with: text) {
+      throw usage("actor", text, words(.reasonBadIdentifier, ["problem": problem]))
+    }
     return ActorID(text)
   }
 
@@ -29,9 +36,7 @@ struct Context {
   func now() throws(Failure) -> Timestamp {
     if let text = environment["TIMEBANK_NOW"], !text.isEmpty {
       guard let timestamp = Timestamp(text) else {
-        throw .other(
-          "TIMEBANK_NOW '\(text)' is not an ISO 8601 time with offset, e.g. 2025-06-30T18:00:00+08:00",
-          exitCode: Messages.usage)
+        throw .other(words(.badNow, ["value": text]), exitCode: Messages.usage)
       }
       return timestamp
     }
@@ -41,7 +46,7 @@ struct Context {
   func format() throws(Failure) -> OutputFormat {
     guard let text = parsed.value("format") else { return .table }
     guard let format = OutputFormat(rawValue: text) else {
-      throw usage("format", text, "expected table, json or csv")
+      throw usage("format", text, words(.reasonFormat))
     }
     return format
   }
@@ -52,34 +57,36 @@ struct Context {
 
   func date(_ option: String) throws(Failure) -> LocalDate? {
     guard let text = parsed.value(option) else { return nil }
-    guard let date = LocalDate(text) else { throw usage(option, text, "expected a real date as YYYY-MM-DD") }
+    guard let date = LocalDate(text) else { throw usage(option, text, words(.reasonDate)) }
     return date
   }
 
   func integer(_ option: String) throws(Failure) -> Int? {
     guard let text = parsed.value(option) else { return nil }
     guard let value = Int(text), value.magnitude <= 1_000_000_000 else {
-      throw usage(option, text, "expected a whole number")
+      throw usage(option, text, words(.reasonWholeNumber))
     }
     return value
   }
 
   func points(_ option: String, _ text: String) throws(Failure) -> Points {
     guard let points = Points(text) else {
-      throw usage(option, text, "expected points with at most two decimals, e.g. 5 or 2.50")
+      throw usage(option, text, words(.reasonPoints))
     }
     return points
   }
 
   func hours(_ option: String, _ text: String) throws(Failure) -> Minutes {
     guard let minutes = Minutes(hours: text) else {
-      throw usage(option, text, "expected hours as a whole number of minutes, e.g. 2, 1.5 or 0.25")
+      throw usage(option, text, words(.reasonHours))
     }
     return minutes
   }
 
   func identifier(_ name: String, _ text: String) throws(Failure) -> String {
-    if let problem = IdentifierSyntax.problem(with: text) { throw usage(name, text, "the id \(problem)") }
+    if let problem = IdentifierSyntax.problem(with: text) {
+      throw usage(name, text, words(.reasonBadIdentifier, ["problem": problem]))
+    }
     return text
   }
 
@@ -92,9 +99,9 @@ struct Context {
       if state.cards[CardID(text)] != nil { return .card(CardID(text)) }
       throw .rejected(.unknownMember(MemberID(text)))
     }
-    throw usage(name, text, "expected a member id, member:<id>, card:<id>, @issued or @redeemed")
+    throw usage(name, text, words(.reasonAccount))
   }
 
   mutating func print(_ line: String) { output += line + "\n" }
-  mutating func warn(_ line: String) { warnings += "warning: " + line + "\n" }
+  mutating func warn(_ line: String) { warnings += words(.warningLine, ["message": line]) + "\n" }
 }

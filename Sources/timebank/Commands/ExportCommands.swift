@@ -16,11 +16,11 @@ enum ExportCommands {
       throw .usage(.missingOption(path: context.parsed.path, option: "--format", valueName: "format"))
     }
     guard formats.contains(format) else {
-      throw context.usage("format", format, "expected ledger (a ledger-cli / hledger journal) or csv")
+      throw context.usage("format", format, context.words(.reasonExportFormat))
     }
     let what = context.parsed.value("what") ?? "log"
     guard what == "log" || what == "postings" else {
-      throw context.usage("what", what, "expected log or postings")
+      throw context.usage("what", what, context.words(.reasonExportWhat))
     }
     // Not `readLog()`: it validates `--format` as a report format (table, json or csv).
     let contents = try context.readLog(at: context.logPath)

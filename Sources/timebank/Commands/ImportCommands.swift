@@ -18,11 +18,12 @@ enum ImportCommands {
   /// - Throws: exit 64 when the file is not readable as CSV or its header is not usable; 1 when rows
   ///   have bad values or the rules refuse them (every one is listed); 74 for I/O.
   private static func run(_ context: inout Context, kind: SheetKind) throws(Failure) {
+    let words = context.words
     let parsed = context.parsed
     let file = context.positional(0)
     let encoding = try parsed.value("encoding").map { (name: String) throws(Failure) in
       guard let encoding = TextEncoding(name: name) else {
-        throw context.usage("encoding", name, "expected utf-8 or gb18030")
+        throw context.usage("encoding", name, words(.reasonEncoding))
       }
       return encoding
     }
@@ -35,12 +36,12 @@ enum ImportCommands {
     let isTable = try context.format() == .table
     let actor = try context.actor()
     let now = try context.now()
-    let text = try decodedText(of: file, encoding: encoding)
+    let text = try decodedText(of: file, encoding: encoding, words)
     let sheet: Sheet
     do {
       sheet = try SheetImport.read(kind, from: text)
     } catch {
-      throw .other(describe(error, file: file, kind: kind), exitCode: Messages.usage)
+      throw .other(describe(error, file: file, kind: kind, words), exitCode: Messages.usage)
     }
     let ledger: Ledger
     do {
@@ -49,150 +50,192 @@ enum ImportCommands {
       throw Failure(error)
     }
     let result: SheetImportResult
+    let progress = context.progress(.progressImport)
     do {
-      result = try ledger.importSheet(sheet, defaults: defaults, actor: actor, at: now, checkOnly: isCheck)
+      result = try ledger.importSheet(
+        sheet, defaults: defaults, actor: actor, at: now, checkOnly: isCheck, progress: progress?.report)
     } catch {
+      progress?.finish()
       throw Failure(error)
     }
+    progress?.finish()
     let decision = result.decision
     if !decision.problems.isEmpty {
-      throw problems(decision.problems, file: file, kind: kind, headerLine: sheet.headerLine)
+      throw problems(decision.problems, file: file, kind: kind, headerLine: sheet.headerLine, words)
     }
     let fresh = decision.rows.filter { !$0.isAlreadyRecorded }
     let already = decision.rows.count - fresh.count
     if isCheck {
-      try context.show(table(decision.rows, kind: kind, state: ledger.state, status: "would append"))
+      try context.show(table(decision.rows, kind: kind, state: ledger.state, status: "would append", words))
       guard isTable else { return }
       context.print(
-        "\(file): would append \(rows(fresh.count)) (\(events(fresh))), \(already) already recorded; "
-          + "nothing appended (--check)")
+        words(
+          .importWouldAppend,
+          [
+            "file": file, "rows": rows(fresh.count, words), "events": events(fresh, words),
+            "already": already,
+          ]))
       return
     }
     let outcomes = result.outcomes
     let seqs = outcomes.compactMap { outcome -> Int? in
       if case .appended(let record) = outcome { return record.seq } else { return nil }
     }
-    try context.show(table(decision.rows, kind: kind, state: ledger.state, status: "appended"))
-    var summary = "\(file): \(rows(fresh.count)) appended"
+    try context.show(table(decision.rows, kind: kind, state: ledger.state, status: "appended", words))
+    guard isTable else { return }
+    var seqText = ""
     if let first = seqs.first, let last = seqs.last {
-      summary += first == last ? " (seq \(first))" : " (seq \(first)-\(last))"
+      seqText =
+        first == last
+        ? words(.importSeq, ["seq": first]) : words(.importSeqs, ["first": first, "last": last])
     }
-    if isTable { context.print(summary + ", \(already) already recorded") }
+    context.print(
+      words(
+        .importAppended,
+        ["file": file, "rows": rows(fresh.count, words), "seqs": seqText, "already": already]))
   }
 
   /// The file's text: read with Foundation, then decoded (UTF-8 with or without BOM, or GB18030).
-  private static func decodedText(of file: String, encoding: TextEncoding?) throws(Failure) -> String {
+  private static func decodedText(
+    of file: String, encoding: TextEncoding?, _ words: Localizer
+  ) throws(Failure) -> String {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-      throw .other("\(file): no such file", exitCode: Messages.ioError)
+      throw .other(words(.importNoSuchFile, ["file": file]), exitCode: Messages.ioError)
     }
-    guard !isDirectory.boolValue else { throw .other("\(file): is a directory", exitCode: Messages.ioError) }
+    guard !isDirectory.boolValue else {
+      throw .other(words(.importIsADirectory, ["file": file]), exitCode: Messages.ioError)
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: file))
     } catch {
-      throw .other("\(file): could not read the file", exitCode: Messages.ioError)
+      throw .other(words(.importUnreadable, ["file": file]), exitCode: Messages.ioError)
     }
     do {
       return try TextDecoding.decode([UInt8](data), as: encoding).text
     } catch .invalid(let encoding?, let offset, let line) {
       let other = encoding == .utf8 ? TextEncoding.gb18030 : .utf8
       throw .other(
-        "\(file):\(line): not valid \(encoding.rawValue.uppercased()) text at byte offset \(offset); "
-          + "try --encoding \(other.rawValue)", exitCode: Messages.usage)
+        words(
+          .importNotValidText,
+          [
+            "file": file, "line": line, "encoding": encoding.rawValue.uppercased(), "offset": offset,
+            "other": other.rawValue,
+          ]), exitCode: Messages.usage)
     } catch .invalid(nil, let offset, let line) {
       throw .other(
-        "\(file):\(line): neither UTF-8 nor GB18030 text at byte offset \(offset); "
-          + "save the sheet as CSV (UTF-8) and try again", exitCode: Messages.usage)
+        words(.importNeitherEncoding, ["file": file, "line": line, "offset": offset]),
+        exitCode: Messages.usage)
     } catch {
-      throw .other("cannot read GB18030 text: the system's iconv lacks it", exitCode: Messages.ioError)
+      throw .other(words(.importNoGB18030), exitCode: Messages.ioError)
     }
   }
 
   // MARK: Wording
 
-  static func describe(_ error: SheetError, file: String, kind: SheetKind) -> String {
+  static func describe(_ error: SheetError, file: String, kind: SheetKind, _ words: Localizer) -> String {
     switch error {
     case .csv(.unterminatedQuote(let line)):
-      "\(file):\(line): a quoted field starting on this line is never closed"
+      words(.sheetUnterminatedQuote, ["file": file, "line": line])
     case .csv(.textAfterQuote(let line, let character)):
-      "\(file):\(line): '\(character)' after a closing quote; inside quotes, a quote is written \"\""
+      words(.sheetTextAfterQuote, ["file": file, "line": line, "character": character])
     case .empty:
-      "\(file): the file is empty; expected a header line such as \(example(kind))"
+      words(.sheetEmpty, ["file": file, "example": example(kind, words)])
     case .noHeader(let line):
-      "\(file):\(line): no known column in the header; expected a header line such as \(example(kind))"
+      words(.sheetNoHeader, ["file": file, "line": line, "example": example(kind, words)])
     }
   }
 
-  static func example(_ kind: SheetKind) -> String {
+  static func example(_ kind: SheetKind, _ words: Localizer) -> String {
     switch kind {
-    case .services: "姓名,日期,时长,类别 (or member,date,hours,category)"
-    case .members: "编号,姓名,党员,支部 (or id,name,party,branch)"
+    case .services: words(.sheetServicesExample)
+    case .members: words(.sheetMembersExample)
     }
   }
 
   /// Every problem as its own `error:` line, then how many rows had problems; exit 64 when the header
   /// is among them, else 1.
-  static func problems(_ problems: [SheetProblem], file: String, kind: SheetKind, headerLine: Int)
-    -> Failure
-  {
+  static func problems(
+    _ problems: [SheetProblem], file: String, kind: SheetKind, headerLine: Int, _ words: Localizer
+  ) -> Failure {
     var lines = problems.map { problem in
-      "\(file):\(problem.line): " + (problem.column.map { "\($0): " } ?? "") + describe(problem.reason, kind)
+      words(
+        .sheetProblem,
+        [
+          "file": file, "line": problem.line,
+          "column": problem.column.map { words(.sheetColumn, ["column": $0]) } ?? "",
+          "problem": describe(problem.reason, kind, words),
+        ])
     }
     let badRows = Set(problems.filter { !$0.isHeaderProblem }.map(\.line)).count
     let isHeaderBad = problems.contains(where: \.isHeaderProblem)
-    var summary = "\(file): "
-    if isHeaderBad { summary += "the header has problems" + (badRows > 0 ? " and " : "") }
-    if badRows > 0 { summary += "\(rows(badRows)) have problems" }
-    lines.append(summary + "; nothing appended")
+    let summary: String
+    switch (isHeaderBad, badRows > 0) {
+    case (true, true): summary = words(.sheetHeaderAndRowsBad, ["file": file, "rows": rows(badRows, words)])
+    case (true, false): summary = words(.sheetHeaderBad, ["file": file])
+    default: summary = words(.sheetRowsBad, ["file": file, "rows": rows(badRows, words)])
+    }
+    lines.append(summary)
+    // Each problem is an error line of its own; the CLI writes the first `error: ` prefix.
+    let separator = "\n" + words(.errorLine, ["message": ""])
     return .other(
-      lines.joined(separator: "\nerror: "), exitCode: isHeaderBad ? Messages.usage : Messages.refused)
+      lines.joined(separator: separator), exitCode: isHeaderBad ? Messages.usage : Messages.refused)
   }
 
-  static func describe(_ reason: SheetProblem.Reason, _ kind: SheetKind) -> String {
+  static func describe(_ reason: SheetProblem.Reason, _ kind: SheetKind, _ words: Localizer) -> String {
     switch reason {
     case .unknownColumn:
-      "unknown column; this sheet takes "
-        + list(SheetImport.columnNames(kind).map { $0.joined(separator: "/") })
-    case .duplicateColumn: "a second column for the same thing"
-    case .missingColumn(let alternatives): "missing column: " + list(alternatives, last: "or")
-    case .unnamedColumn(let position): "column \(position) has values but no header"
-    case .tooManyFields(let found, let expected): "the row has \(found) fields but the header \(expected)"
-    case .noValue: "no value"
-    case .notADate(let text): "'\(text)' is not a date"
-    case .notHours(let text): "'\(text)' is not a number of hours in whole minutes, e.g. 2, 1.5 or 0.25"
-    case .notMinutes(let text): "'\(text)' is not a whole number of minutes"
-    case .notACount(let text): "'\(text)' is not a whole number"
-    case .notYesOrNo(let text): "'\(text)' is not 是/否, yes/no, true/false or 1/0"
-    case .hoursAndMinutes(let other): "give this or \(other), not both"
-    case .invalidIdentifier(let text, let problem): "the id '\(text)' \(problem)"
-    case .unknownName(let name): "no member is called \(name)"
+      words(
+        .sheetUnknownColumn,
+        ["columns": list(SheetImport.columnNames(kind).map { $0.joined(separator: "/") }, words)])
+    case .duplicateColumn: words(.sheetDuplicateColumn)
+    case .missingColumn(let alternatives):
+      words(.sheetMissingColumn, ["columns": list(alternatives, words, last: .listOr)])
+    case .unnamedColumn(let position): words(.sheetUnnamedColumn, ["position": position])
+    case .tooManyFields(let found, let expected):
+      words(.sheetTooManyFields, ["found": found, "expected": expected])
+    case .noValue: words(.sheetNoValue)
+    case .notADate(let text): words(.sheetNotADate, ["value": text])
+    case .notHours(let text): words(.sheetNotHours, ["value": text])
+    case .notMinutes(let text): words(.sheetNotMinutes, ["value": text])
+    case .notACount(let text): words(.sheetNotACount, ["value": text])
+    case .notYesOrNo(let text): words(.sheetNotYesOrNo, ["value": text])
+    case .hoursAndMinutes(let other): words(.sheetHoursAndMinutes, ["other": other])
+    case .invalidIdentifier(let text, let problem):
+      words(.sheetInvalidIdentifier, ["value": text, "problem": problem])
+    case .unknownName(let name): words(.sheetUnknownName, ["name": name])
     case .ambiguousName(let name, let members):
-      "\(members.count) members are called \(name) (\(list(members.map(\.rawValue)))); use their id"
+      words(
+        .sheetAmbiguousName,
+        ["count": members.count, "name": name, "members": list(members.map(\.rawValue), words)])
     case .nameMismatch(let member, let registered, let given):
-      "\(member) is \(registered), not \(given)"
-    case .rejected(let rejection):
-      "refused: \(Messages.describe(rejection)) [rule: \(Messages.rule(of: rejection))]"
+      words(.sheetNameMismatch, ["member": member, "registered": registered, "given": given])
+    case .rejected(let rejection): Messages(words: words).refusal(rejection)
     }
   }
 
-  /// `a, b and c` (or `or`).
-  static func list(_ items: [String], last: String = "and") -> String {
+  /// `a, b and c` (or `or`): 甲、乙和丙 in Chinese.
+  static func list(_ items: [String], _ words: Localizer, last: MessageKey = .listAnd) -> String {
     guard items.count > 1, let final = items.last else { return items.first ?? "" }
-    return items.dropLast().joined(separator: ", ") + " \(last) " + final
+    return words(last, ["items": items.dropLast().joined(separator: words(.listSeparator)), "last": final])
   }
 
-  static func rows(_ count: Int) -> String { count == 1 ? "1 row" : "\(count) rows" }
+  static func rows(_ count: Int, _ words: Localizer) -> String {
+    words(count == 1 ? .importOneRow : .importRows, ["count": count])
+  }
 
-  static func events(_ rows: [SheetRow]) -> String {
+  static func events(_ rows: [SheetRow], _ words: Localizer) -> String {
     let count = rows.reduce(0) { $0 + $1.pending.count }
-    return count == 1 ? "1 event" : "\(count) events"
+    return words(count == 1 ? .importOneEvent : .importEvents, ["count": count])
   }
 
   // MARK: The table of rows
 
   /// The rows as they are (or would be) recorded.
-  static func table(_ rows: [SheetRow], kind: SheetKind, state: LedgerState, status: String) -> Report {
+  static func table(
+    _ rows: [SheetRow], kind: SheetKind, state: LedgerState, status: String, _ words: Localizer
+  ) -> Report {
     switch kind {
     case .services:
       let cells = rows.map { row -> [String] in
@@ -206,10 +249,14 @@ enum ImportCommands {
       }
       return Report(
         columns: [
-          .init("line", "LINE", numeric: true), .init("id", "ID"), .init("member", "MEMBER"),
-          .init("name", "NAME"), .init("date", "DATE"), .init("hours", "HOURS", numeric: true),
-          .init("category", "CATEGORY"), .init("team", "TEAM"), .init("served", "SERVED", numeric: true),
-          .init("place", "PLACE"), .init("note", "NOTE"), .init("status", "STATUS"),
+          .init("line", words(.columnLine), numeric: true), .init("id", words(.columnID)),
+          .init("member", words(.columnMember)),
+          .init("name", words(.columnPersonName)), .init("date", words(.columnDate)),
+          .init("hours", words(.columnHours), numeric: true),
+          .init("category", words(.columnCategory)), .init("team", words(.columnTeam)),
+          .init("served", words(.columnServed), numeric: true),
+          .init("place", words(.columnPlace)), .init("note", words(.columnNote)),
+          .init("status", words(.columnStatus), display: words.statusDisplay),
         ], rows: cells)
     case .members:
       let cells = rows.map { row -> [String] in
@@ -226,9 +273,13 @@ enum ImportCommands {
       }
       return Report(
         columns: [
-          .init("line", "LINE", numeric: true), .init("id", "ID"), .init("member", "MEMBER"),
-          .init("name", "NAME"), .init("party", "PARTY"), .init("branch", "BRANCH"),
-          .init("joined", "JOINED"), .init("team", "TEAM"), .init("status", "STATUS"),
+          .init("line", words(.columnLine), numeric: true), .init("id", words(.columnID)),
+          .init("member", words(.columnMember)),
+          .init("name", words(.columnPersonName)),
+          .init("party", words(.columnParty), display: { words.yesOrNo($0 == "yes") }),
+          .init("branch", words(.columnBranch)),
+          .init("joined", words(.columnJoined)), .init("team", words(.columnTeam)),
+          .init("status", words(.columnStatus), display: words.statusDisplay),
         ], rows: cells)
     }
   }

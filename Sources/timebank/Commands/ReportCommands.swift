@@ -12,7 +12,7 @@ extension Context {
     try validateViewOptions()
     let asOf = try date("as-of")
     let asOfSeq = try integer("as-of-seq")
-    if let asOfSeq, asOfSeq < 0 { throw usage("as-of-seq", String(asOfSeq), "expected a seq of 0 or more") }
+    if let asOfSeq, asOfSeq < 0 { throw usage("as-of-seq", String(asOfSeq), words(.reasonSeq)) }
     var communities: [CommunityLedger] = []
     for path in logPaths {
       let state: LedgerState
@@ -38,13 +38,19 @@ extension Context {
   func window() throws(Failure) -> ReportWindow { ReportWindow(from: try date("from"), to: try date("to")) }
 
   /// The lines above every report: which communities, which window, as of when.
-  func heading(_ title: String, _ communities: [CommunityLedger], _ window: ReportWindow) -> [String] {
-    var lines = [title + ": " + communities.map(\.name).joined(separator: ", ")]
-    let from = window.from?.description ?? "the start"
-    let to = window.to?.description ?? "the end"
-    lines.append("service dates: \(window.from == nil && window.to == nil ? "all" : "\(from) to \(to)")")
-    let seqs = communities.map { "\($0.state.lastSeq)" }.joined(separator: ", ")
-    lines.append("as of seq \(seqs)")
+  func heading(_ title: MessageKey, _ communities: [CommunityLedger], _ window: ReportWindow) -> [String] {
+    var lines = [
+      words(
+        .reportTitle, ["title": words(title), "communities": communities.map(\.name).joined(separator: ", ")])
+    ]
+    let from = window.from?.description ?? words(.windowStart)
+    let to = window.to?.description ?? words(.windowEnd)
+    let dates =
+      window.from == nil && window.to == nil
+      ? words(.windowAll) : words(.windowRange, ["from": from, "to": to])
+    lines.append(words(.reportServiceDates, ["dates": dates]))
+    lines.append(
+      words(.reportAsOfSeq, ["seqs": communities.map { "\($0.state.lastSeq)" }.joined(separator: ", ")]))
     return lines
   }
 
@@ -66,11 +72,12 @@ enum ReportCommands {
   // MARK: Teams
 
   static func teams(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let communities = try context.readCommunities()
     let window = try context.window()
     let statistics = TeamStatistics(communities, window: window)
     let several = communities.count > 1
-    let prefix: [Report.Column] = several ? [.init("community", "COMMUNITY")] : []
+    let prefix: [Report.Column] = several ? [.init("community", words(.columnCommunity))] : []
     func lead(_ row: TeamStatistics.Row) -> [String] { several ? [row.community] : [] }
     func main(_ row: TeamStatistics.Row) -> [String] {
       lead(row) + [
@@ -79,34 +86,47 @@ enum ReportCommands {
         String(row.records), hours(row.minutes), row.points.description, String(row.peopleServed),
       ]
     }
-    var totals = main(statistics.totals)
-    totals[several ? 1 : 0] = "total"
-    totals[several ? 2 : 1] = "(all teams)"
-    if several { totals[0] = "" }
-    let teams = Report(
+    // In English for CSV, in the reader's language in the table.
+    func totals(_ words: Localizer) -> [String] {
+      var totals = main(statistics.totals)
+      totals[several ? 1 : 0] = words(.total)
+      totals[several ? 2 : 1] = words(.allTeams)
+      if several { totals[0] = "" }
+      return totals
+    }
+    var teams = Report(
       columns: prefix + [
-        .init("team", "TEAM"), .init("name", "NAME"), .init("kind", "KIND"),
-        .init("membersNow", "MEMBERS", numeric: true),
-        .init("activeMembers", "ACTIVE", numeric: true), .init("records", "RECORDS", numeric: true),
-        .init("hours", "HOURS", numeric: true), .init("points", "POINTS", numeric: true),
-        .init("peopleServed", "SERVED", numeric: true),
+        .init("team", words(.columnTeam)), .init("name", words(.columnName)),
+        .init("kind", words(.columnKind), display: words.kindDisplay),
+        .init("membersNow", words(.columnMembers), numeric: true),
+        .init("activeMembers", words(.columnActive), numeric: true),
+        .init("records", words(.columnRecords), numeric: true),
+        .init("hours", words(.columnHours), numeric: true),
+        .init("points", words(.columnPoints), numeric: true),
+        .init("peopleServed", words(.columnServed), numeric: true),
       ],
-      rows: statistics.rows.map(main), footer: [totals], includeFooterInData: true)
-    let teamColumns: [Report.Column] = prefix + [.init("team", "TEAM")]
+      rows: statistics.rows.map(main), footer: [totals(.english)], includeFooterInData: true)
+    teams.tableFooter = [totals(words)]
+    let teamColumns: [Report.Column] = prefix + [.init("team", words(.columnTeam))]
     let byCategory = Report(
-      columns: teamColumns + [.init("category", "CATEGORY"), .init("hours", "HOURS", numeric: true)],
+      columns: teamColumns + [
+        .init("category", words(.columnCategory)), .init("hours", words(.columnHours), numeric: true),
+      ],
       rows: statistics.rows.flatMap { row in
         row.byCategory.map { lead(row) + [row.team?.rawValue ?? "-", $0.category, hours($0.minutes)] }
       })
     let byMonth = Report(
-      columns: teamColumns + [.init("month", "MONTH"), .init("hours", "HOURS", numeric: true)],
+      columns: teamColumns + [
+        .init("month", words(.columnMonth)), .init("hours", words(.columnHours), numeric: true),
+      ],
       rows: statistics.rows.flatMap { row in
         row.byMonth.map { lead(row) + [row.team?.rawValue ?? "-", $0.month, hours($0.minutes)] }
       })
     let top = Report(
       columns: teamColumns + [
-        .init("rank", "RANK", numeric: true), .init("member", "MEMBER"), .init("name", "NAME"),
-        .init("hours", "HOURS", numeric: true),
+        .init("rank", words(.columnRank), numeric: true), .init("member", words(.columnMember)),
+        .init("name", words(.columnPersonName)),
+        .init("hours", words(.columnHours), numeric: true),
       ],
       rows: statistics.rows.flatMap { row in
         row.top.enumerated().map { index, volunteer in
@@ -152,10 +172,10 @@ enum ReportCommands {
       return .object(members)
     }
     let document = Document(
-      heading: context.heading("team statistics", communities, window),
+      heading: context.heading(.reportTeamsTitle, communities, window),
       sections: [
-        ("teams", teams), ("hours by category", byCategory), ("hours by month", byMonth),
-        ("top volunteers", top),
+        (words(.sectionTeams), teams), (words(.sectionHoursByCategory), byCategory),
+        (words(.sectionHoursByMonth), byMonth), (words(.sectionTopVolunteers), top),
       ],
       json: .object(
         context.windowJSON(communities, window) + [
@@ -167,11 +187,12 @@ enum ReportCommands {
   // MARK: Community
 
   static func community(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let communities = try context.readCommunities()
     let window = try context.window()
     let summary = CommunitySummary(communities, window: window)
-    let figures = communityFigures(summary)
-    let table = figuresTable(figures)
+    let figures = communityFigures(summary, words)
+    let table = figuresTable(figures, words)
     let csv = Report(
       columns: [.init("figure", "figure"), .init("value", "value")], rows: figures.map { [$0.0, $0.2] })
     let json = OutputJSON.object(
@@ -181,12 +202,11 @@ enum ReportCommands {
     case .table:
       var table = table
       if window.from != nil || window.to != nil {
-        table.notes = [
-          "people served, hours and records count service dates in the window; the other figures are as of the report"
-        ]
+        table.notes = [words(.reportCommunityWindowNote)]
       }
       let document = Document(
-        heading: context.heading("community summary", communities, window), sections: [("figures", table)],
+        heading: context.heading(.reportCommunityTitle, communities, window),
+        sections: [(words(.sectionFigures), table)],
         json: json)
       context.output += document.render(.table)
     case .csv: context.output += csv.render(.csv)
@@ -195,42 +215,50 @@ enum ReportCommands {
   }
 
   /// The table of community figures: label and value.
-  static func figuresTable(_ figures: [(String, String, String, Bool)]) -> Report {
+  static func figuresTable(_ figures: [(String, String, String, Bool)], _ words: Localizer) -> Report {
     Report(
-      columns: [.init("figure", "FIGURE"), .init("value", "VALUE", numeric: true)],
+      columns: [.init("figure", words(.columnFigure)), .init("value", words(.columnValue), numeric: true)],
       rows: figures.map { [$0.1, $0.2] })
   }
 
   /// Each figure: its JSON/CSV key, its label, its value, and whether the value is a number.
-  static func communityFigures(_ summary: CommunitySummary) -> [(String, String, String, Bool)] {
+  static func communityFigures(_ summary: CommunitySummary, _ words: Localizer) -> [(
+    String, String, String, Bool
+  )] {
     [
-      ("registeredVolunteers", "registered volunteers", String(summary.registeredVolunteers), true),
-      ("partyMemberVolunteers", "party-member volunteers", String(summary.partyMemberVolunteers), true),
       (
-        "partyMemberShare", "party-member share of volunteers",
+        "registeredVolunteers", words(.figureRegisteredVolunteers), String(summary.registeredVolunteers), true
+      ),
+      (
+        "partyMemberVolunteers", words(.figurePartyMemberVolunteers), String(summary.partyMemberVolunteers),
+        true
+      ),
+      (
+        "partyMemberShare", words(.figurePartyMemberShare),
         Percent.text(summary.partyMemberVolunteers, of: summary.registeredVolunteers), false
       ),
-      ("peopleServed", "people served", String(summary.peopleServed), true),
-      ("confirmedHours", "confirmed service hours", hours(summary.confirmedMinutes), true),
-      ("confirmedRecords", "confirmed service records", String(summary.confirmedRecords), true),
-      ("serviceTeams", "service teams (志愿服务队)", String(summary.serviceTeams), true),
-      ("selfOrganisedGroups", "self-organised groups (自组织)", String(summary.selfOrganisedGroups), true),
+      ("peopleServed", words(.figurePeopleServed), String(summary.peopleServed), true),
+      ("confirmedHours", words(.figureConfirmedHours), hours(summary.confirmedMinutes), true),
+      ("confirmedRecords", words(.figureConfirmedRecords), String(summary.confirmedRecords), true),
+      ("serviceTeams", words(.figureServiceTeams), String(summary.serviceTeams), true),
+      ("selfOrganisedGroups", words(.figureSelfOrganisedGroups), String(summary.selfOrganisedGroups), true),
       (
-        "partyOrganisationCards", "party-organisation cards (单位党组织储蓄卡)",
+        "partyOrganisationCards", words(.figurePartyOrganisationCards),
         String(summary.cards[.partyOrganisation] ?? 0), true
       ),
-      ("enterpriseCards", "enterprise cards (企业卡)", String(summary.cards[.enterprise] ?? 0), true),
-      ("courtyardCards", "courtyard cards (院落集体卡)", String(summary.cards[.courtyard] ?? 0), true),
-      ("pointsIssued", "points issued", summary.pointsIssued.description, true),
-      ("pointsRedeemed", "points redeemed", summary.pointsRedeemed.description, true),
-      ("pointsOutstanding", "points outstanding", summary.pointsOutstanding.description, true),
-      ("pendingRecords", "records pending confirmation", String(summary.pendingRecords), true),
+      ("enterpriseCards", words(.figureEnterpriseCards), String(summary.cards[.enterprise] ?? 0), true),
+      ("courtyardCards", words(.figureCourtyardCards), String(summary.cards[.courtyard] ?? 0), true),
+      ("pointsIssued", words(.figurePointsIssued), summary.pointsIssued.description, true),
+      ("pointsRedeemed", words(.figurePointsRedeemed), summary.pointsRedeemed.description, true),
+      ("pointsOutstanding", words(.figurePointsOutstanding), summary.pointsOutstanding.description, true),
+      ("pendingRecords", words(.figurePendingRecords), String(summary.pendingRecords), true),
     ]
   }
 
   // MARK: Party
 
   static func party(_ context: inout Context) throws(Failure) {
+    let words = context.words
     if context.parsed.value("workplace") != nil || context.parsed.value("quarter") != nil {
       try quarterlyCard(&context)
       return
@@ -245,7 +273,7 @@ enum ReportCommands {
       ?? communities.compactMap(\.lastEventDate).max()?.year ?? window.from?.year ?? thisYear
     let report = PartyParticipation(communities, window: window, year: year)
     let several = communities.count > 1
-    let prefix: [Report.Column] = several ? [.init("community", "COMMUNITY")] : []
+    let prefix: [Report.Column] = several ? [.init("community", words(.columnCommunity))] : []
     let memberRows = report.members.map { row in
       (several ? [row.community] : []) + [
         row.member.rawValue, row.name, row.branch?.rawValue ?? "", row.checkIn?.description ?? "",
@@ -258,32 +286,41 @@ enum ReportCommands {
     }
     let members = Report(
       columns: prefix + [
-        .init("member", "MEMBER"), .init("name", "NAME"), .init("branch", "BRANCH"),
-        .init("checkIn", "CHECKED IN"),
-        .init("workplace", "WORKPLACE"), .init("records", "RECORDS", numeric: true),
-        .init("hours", "HOURS", numeric: true),
-      ] + kinds.map { .init($0.rawValue, $0.rawValue.uppercased(), numeric: true) } + [
-        .init("monthsActive", "MONTHS", numeric: true), .init("yearHours", "\(year) HOURS", numeric: true),
-        .init("targetHours", "TARGET", numeric: true), .init("progress", "PROGRESS", numeric: true),
+        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)),
+        .init("branch", words(.columnBranch)),
+        .init("checkIn", words(.columnCheckedIn)),
+        .init("workplace", words(.columnWorkplace)), .init("records", words(.columnRecords), numeric: true),
+        .init("hours", words(.columnHours), numeric: true),
+      ] + kindColumns(words) + [
+        .init("monthsActive", words(.columnMonths), numeric: true),
+        .init("yearHours", words(.columnYearHours, ["year": year]), numeric: true),
+        .init("targetHours", words(.columnTarget), numeric: true),
+        .init("progress", words(.columnProgress), numeric: true),
       ],
       rows: memberRows)
-    func branchRow(_ row: PartyParticipation.BranchRow) -> [String] {
+    func branchRow(_ row: PartyParticipation.BranchRow, _ words: Localizer = .english) -> [String] {
       (several ? [row.community] : []) + [
-        row.branch?.rawValue ?? "total", row.name, String(row.partyMembers), String(row.checkedIn),
+        row.branch?.rawValue ?? words(.total), row.name, String(row.partyMembers), String(row.checkedIn),
         String(row.active),
         hours(row.minutes), Percent.text(row.minutes.value, of: row.communityMinutes.value),
       ]
     }
-    var totals = branchRow(report.totals)
-    if several { totals[0] = "" }
-    let branches = Report(
+    func totals(_ words: Localizer) -> [String] {
+      var totals = branchRow(report.totals, words)
+      if several { totals[0] = "" }
+      return totals
+    }
+    var branches = Report(
       columns: prefix + [
-        .init("branch", "BRANCH"), .init("name", "NAME"),
-        .init("partyMembers", "PARTY MEMBERS", numeric: true),
-        .init("checkedIn", "CHECKED IN", numeric: true), .init("active", "ACTIVE", numeric: true),
-        .init("hours", "HOURS", numeric: true), .init("share", "SHARE OF ALL HOURS", numeric: true),
+        .init("branch", words(.columnBranch)), .init("name", words(.columnName)),
+        .init("partyMembers", words(.columnPartyMembers), numeric: true),
+        .init("checkedIn", words(.columnCheckedIn), numeric: true),
+        .init("active", words(.columnActive), numeric: true),
+        .init("hours", words(.columnHours), numeric: true),
+        .init("share", words(.columnShareOfAllHours), numeric: true),
       ],
-      rows: report.branches.map(branchRow), footer: [totals], includeFooterInData: true)
+      rows: report.branches.map { branchRow($0) }, footer: [totals(.english)], includeFooterInData: true)
+    branches.tableFooter = [totals(words)]
     func memberJSON(_ row: PartyParticipation.MemberRow) -> OutputJSON {
       .object(
         (several ? [("community", OutputJSON.string(row.community))] : []) + [
@@ -309,8 +346,10 @@ enum ReportCommands {
         ])
     }
     let document = Document(
-      heading: context.heading("party-member participation", communities, window) + ["target year: \(year)"],
-      sections: [("party members", members), ("branches", branches)],
+      heading: context.heading(.reportPartyTitle, communities, window) + [
+        words(.reportTargetYear, ["year": year])
+      ],
+      sections: [(words(.sectionPartyMembers), members), (words(.sectionBranches), branches)],
       json: .object(
         context.windowJSON(communities, window) + [
           ("year", .integer(year)), ("members", .array(report.members.map(memberJSON))),
@@ -325,6 +364,7 @@ enum ReportCommands {
   }
 
   static func quarterlyCard(_ context: inout Context) throws(Failure) {
+    let words = context.words
     guard let workplace = context.parsed.value("workplace") else {
       throw .usage(.missingOption(path: context.parsed.path, option: "--workplace", valueName: "org"))
     }
@@ -332,10 +372,10 @@ enum ReportCommands {
       throw .usage(.missingOption(path: context.parsed.path, option: "--quarter", valueName: "quarter"))
     }
     guard let window = ReportWindow(quarter: quarterText) else {
-      throw context.usage("quarter", quarterText, "expected a quarter such as 2025Q3")
+      throw context.usage("quarter", quarterText, words(.reasonQuarter))
     }
     for option in ["from", "to"] where context.parsed.value(option) != nil {
-      throw context.usage(option, context.parsed.value(option) ?? "", "cannot be combined with --quarter")
+      throw context.usage(option, context.parsed.value(option) ?? "", words(.reasonNotWithQuarter))
     }
     let communities = try context.readCommunities()
     let card = QuarterlyServiceCard(communities, workplace: workplace, window: window)
@@ -345,35 +385,42 @@ enum ReportCommands {
         for checkIns in community.state.checkIns.values { known.formUnion(checkIns.map(\.checkIn.workplace)) }
       }
       context.warn(
-        "no party member checked in from '\(workplace)'"
-          + (known.isEmpty ? "" : "; workplaces on record: " + known.sorted().joined(separator: ", ")))
+        words(.quarterlyNoMember, ["workplace": workplace])
+          + (known.isEmpty
+            ? "" : words(.quarterlyKnownWorkplaces, ["workplaces": known.sorted().joined(separator: ", ")])))
     }
     let several = communities.count > 1
-    let prefix: [Report.Column] = several ? [.init("community", "COMMUNITY")] : []
-    let members = Report(
+    let prefix: [Report.Column] = several ? [.init("community", words(.columnCommunity))] : []
+    func totals(_ words: Localizer) -> [String] {
+      (several ? [""] : []) + [
+        words(.total), words(.quarterlyMemberCount, ["count": card.members.count]), "", "",
+        String(card.members.reduce(0) { $0 + $1.records }),
+        hours(card.members.reduce(Minutes.zero) { $0 + $1.minutes }),
+      ] + kinds.map { kind in String(card.members.reduce(0) { $0 + ($1.activities[kind] ?? 0) }) }
+    }
+    var members = Report(
       columns: prefix + [
-        .init("member", "MEMBER"), .init("name", "NAME"), .init("branch", "BRANCH"),
-        .init("checkIn", "CHECKED IN"),
-        .init("records", "RECORDS", numeric: true), .init("hours", "HOURS", numeric: true),
-      ] + kinds.map { .init($0.rawValue, $0.rawValue.uppercased(), numeric: true) },
+        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)),
+        .init("branch", words(.columnBranch)),
+        .init("checkIn", words(.columnCheckedIn)),
+        .init("records", words(.columnRecords), numeric: true),
+        .init("hours", words(.columnHours), numeric: true),
+      ] + kindColumns(words),
       rows: card.members.map { row in
         (several ? [row.community] : []) + [
           row.member.rawValue, row.name, row.branch.rawValue, row.checkIn.description, String(row.records),
           hours(row.minutes),
         ] + kinds.map { String(row.activities[$0] ?? 0) }
       },
-      footer: [
-        (several ? [""] : []) + [
-          "total", "\(card.members.count) members", "", "",
-          String(card.members.reduce(0) { $0 + $1.records }),
-          hours(card.members.reduce(Minutes.zero) { $0 + $1.minutes }),
-        ] + kinds.map { kind in String(card.members.reduce(0) { $0 + ($1.activities[kind] ?? 0) }) }
-      ], includeFooterInData: true)
+      footer: [totals(.english)], includeFooterInData: true)
+    members.tableFooter = [totals(words)]
     let services = Report(
       columns: prefix + [
-        .init("member", "MEMBER"), .init("name", "NAME"), .init("date", "DATE"),
-        .init("category", "CATEGORY"),
-        .init("hours", "HOURS", numeric: true), .init("team", "TEAM"), .init("confirmedBy", "CONFIRMED BY"),
+        .init("member", words(.columnMember)), .init("name", words(.columnPersonName)),
+        .init("date", words(.columnDate)),
+        .init("category", words(.columnCategory)),
+        .init("hours", words(.columnHours), numeric: true), .init("team", words(.columnTeam)),
+        .init("confirmedBy", words(.columnConfirmedBy)),
       ],
       rows: card.services.map { line in
         (several ? [line.community] : []) + [
@@ -382,10 +429,15 @@ enum ReportCommands {
         ]
       })
     let heading = [
-      "quarterly service card (在职党员社区服务季度反馈): \(communities.map(\.name).joined(separator: ", "))",
-      "to: \(workplace)",
-      "quarter: \(quarterText.uppercased()) (\(window.from?.description ?? "") to \(window.to?.description ?? ""))",
-      "as of seq \(communities.map { "\($0.state.lastSeq)" }.joined(separator: ", "))",
+      words(.quarterlyTitle, ["communities": communities.map(\.name).joined(separator: ", ")]),
+      words(.quarterlyTo, ["workplace": workplace]),
+      words(
+        .quarterlyQuarter,
+        [
+          "quarter": quarterText.uppercased(), "from": window.from?.description ?? "",
+          "to": window.to?.description ?? "",
+        ]),
+      words(.reportAsOfSeq, ["seqs": communities.map { "\($0.state.lastSeq)" }.joined(separator: ", ")]),
     ]
     let json = OutputJSON.object(
       [
@@ -420,32 +472,38 @@ enum ReportCommands {
         )
       ])
     let document = Document(
-      heading: heading, sections: [("members", members), ("service", services)], json: json)
+      heading: heading, sections: [(words(.sectionMembers), members), (words(.sectionService), services)],
+      json: json)
     context.output += document.render(try context.format())
   }
 
   // MARK: One member's handbook
 
   static func show(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let communities = try context.readCommunities()
     guard let community = communities.first else { return }
     let member = MemberID(context.positional(0))
     guard let handbook = PartyHandbook(member: member, in: community.state),
       let registration = community.state.members[member]?.registration
     else { throw .rejected(.unknownMember(member)) }
-    func describe(_ kind: HandbookEntry.Kind) -> (String, String, String) {
+    // JSON and CSV keep the English identifiers; tables word them in the reader's language.
+    func describe(_ kind: HandbookEntry.Kind, _ words: Localizer = .english) -> (String, String, String) {
       switch kind {
-      case .checkIn: ("check-in", "双报到", "")
+      case .checkIn: (words(.handbookCheckIn), words(.handbookCheckInWhat), "")
       case .service(let category, let minutes, let team):
-        ("service", category + (team.map { " (\($0))" } ?? ""), hours(minutes))
-      case .activity(let kind): ("activity", kind.rawValue, "")
+        (words(.handbookService), category + (team.map { " (\($0))" } ?? ""), hours(minutes))
+      case .activity(let kind): (words(.handbookActivity), activityName(kind, words), "")
       }
     }
-    let entries = Report(
+    var entries = Report(
       columns: [
-        .init("date", "DATE"), .init("seq", "SEQ", numeric: true), .init("id", "ID"), .init("kind", "KIND"),
-        .init("what", "WHAT"), .init("hours", "HOURS", numeric: true), .init("status", "STATUS"),
-        .init("recordedBy", "RECORDED BY"), .init("decidedBy", "DECIDED BY"), .init("note", "NOTE"),
+        .init("date", words(.columnDate)), .init("seq", words(.columnSeq), numeric: true),
+        .init("id", words(.columnID)), .init("kind", words(.columnKind)),
+        .init("what", words(.columnWhat)), .init("hours", words(.columnHours), numeric: true),
+        .init("status", words(.columnStatus), display: words.statusDisplay),
+        .init("recordedBy", words(.columnRecordedBy)), .init("decidedBy", words(.columnDecidedBy)),
+        .init("note", words(.columnNote)),
       ],
       rows: handbook.entries.map { entry in
         let (kind, what, time) = describe(entry.kind)
@@ -454,12 +512,20 @@ enum ReportCommands {
           entry.recordedBy?.rawValue ?? "", entry.decidedBy?.rawValue ?? "", entry.note,
         ]
       })
+    entries.tableRows = zip(handbook.entries, entries.rows).map { entry, row in
+      let (kind, what, _) = describe(entry.kind, words)
+      var shown = row
+      shown[3] = kind
+      shown[4] = what
+      return shown
+    }
     let years = Report(
       columns: [
-        .init("year", "YEAR"), .init("records", "RECORDS", numeric: true),
-        .init("hours", "HOURS", numeric: true),
-        .init("targetHours", "TARGET", numeric: true), .init("progress", "PROGRESS", numeric: true),
-      ] + kinds.map { .init($0.rawValue, $0.rawValue.uppercased(), numeric: true) },
+        .init("year", words(.columnYear)), .init("records", words(.columnRecords), numeric: true),
+        .init("hours", words(.columnHours), numeric: true),
+        .init("targetHours", words(.columnTarget), numeric: true),
+        .init("progress", words(.columnProgress), numeric: true),
+      ] + kindColumns(words),
       rows: handbook.years.map { year in
         [
           String(year.year), String(year.records), hours(year.minutes), hours(year.target),
@@ -468,7 +534,8 @@ enum ReportCommands {
       })
     let party =
       registration.isPartyMember
-      ? "party member, branch \(registration.branch?.rawValue ?? "-")" : "not a party member"
+      ? words(.partyMemberOfBranch, ["branch": registration.branch?.rawValue ?? "-"])
+      : words(.notAPartyMember)
     let json = OutputJSON.object([
       ("community", .string(community.name)), ("member", .string(member.rawValue)),
       ("name", .string(handbook.name)),
@@ -506,8 +573,40 @@ enum ReportCommands {
       ),
     ])
     let document = Document(
-      heading: ["党员手册 / party member's handbook: \(member) \(handbook.name) (\(party)), \(community.name)"],
-      sections: [("entries", entries), ("totals by year", years)], json: json)
+      heading: [
+        words(
+          .handbookTitle,
+          ["member": member, "name": handbook.name, "party": party, "community": community.name])
+      ],
+      sections: [(words(.sectionEntries), entries), (words(.sectionTotalsByYear), years)], json: json)
     context.output += document.render(try context.format())
+  }
+
+  // MARK: Party activities
+
+  /// One numeric column per kind of party activity (dues, donation, ...), keyed by the kind.
+  static func kindColumns(_ words: Localizer) -> [Report.Column] {
+    kinds.map { kind in
+      let title: MessageKey =
+        switch kind {
+        case .dues: .columnDues
+        case .donation: .columnDonation
+        case .meeting: .columnMeeting
+        case .wish: .columnWish
+        case .study: .columnStudy
+        }
+      return .init(kind.rawValue, words(title), numeric: true)
+    }
+  }
+
+  /// The name of a kind of party activity: `dues` in English, 党费 in Chinese.
+  static func activityName(_ kind: PartyActivityKind, _ words: Localizer) -> String {
+    switch kind {
+    case .dues: words(.activityDues)
+    case .donation: words(.activityDonation)
+    case .meeting: words(.activityMeeting)
+    case .wish: words(.activityWish)
+    case .study: words(.activityStudy)
+    }
   }
 }

@@ -25,7 +25,7 @@ extension Context {
     for option in ["as-of", "from", "to"] { _ = try date(option) }
     for option in ["as-of-seq", "tail", "year"] { _ = try integer(option) }
     if let from = try date("from"), let to = try date("to"), from > to {
-      throw usage("to", to.description, "is before --from \(from)")
+      throw usage("to", to.description, words(.reasonBeforeFrom, ["from": from]))
     }
   }
 
@@ -40,7 +40,7 @@ extension Context {
     try validateViewOptions()
     var asOfSeq: Int?
     if let seq = try integer("as-of-seq") {
-      guard seq >= 0 else { throw usage("as-of-seq", String(seq), "expected a seq of 0 or more") }
+      guard seq >= 0 else { throw usage("as-of-seq", String(seq), words(.reasonSeq)) }
       asOfSeq = seq
     }
     let asOf = try date("as-of")
@@ -65,9 +65,7 @@ extension Context {
   }
 
   mutating func warnTornTail(_ path: String, _ tail: TornTail) {
-    warn(
-      "\(path):\(tail.line): ignoring a torn last line (\(tail.length) bytes, a crash mid-write?); "
-        + "run 'timebank repair'")
+    warn(words(.logTornTailIgnored, ["path": path, "line": tail.line, "length": tail.length]))
   }
 
   mutating func show(_ report: Report) throws(Failure) {
@@ -80,6 +78,7 @@ enum ViewCommands {
   static func hours(_ minutes: Minutes) -> String { minutes.hoursText }
 
   static func listMembers(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let state = try context.viewState().state
     let rows = state.members.keys.sorted().compactMap { id -> [String]? in
       guard let member = state.members[id] else { return nil }
@@ -95,14 +94,18 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("member", "MEMBER"), .init("name", "NAME"), .init("party", "PARTY"),
-          .init("branch", "BRANCH"),
-          .init("teams", "TEAMS"), .init("joined", "JOINED"), .init("left", "LEFT"),
-          .init("hours", "HOURS", numeric: true), .init("balance", "BALANCE", numeric: true),
+          .init("member", words(.columnMember)), .init("name", words(.columnPersonName)),
+          .init("party", words(.columnParty), display: { words.yesOrNo($0 == "yes") }),
+          .init("branch", words(.columnBranch)),
+          .init("teams", words(.columnTeams)), .init("joined", words(.columnJoined)),
+          .init("left", words(.columnLeft)),
+          .init("hours", words(.columnHours), numeric: true),
+          .init("balance", words(.columnBalance), numeric: true),
         ], rows: rows))
   }
 
   static func showMember(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let (state, _) = try context.viewState()
     let id = MemberID(context.positional(0))
     guard let member = state.members[id], let balance = Balances.balance(of: .member(id), in: state) else {
@@ -113,10 +116,12 @@ enum ViewCommands {
     }
     var report = Report(
       columns: [
-        .init("record", "RECORD"), .init("date", "DATE"), .init("hours", "HOURS", numeric: true),
-        .init("category", "CATEGORY"), .init("team", "TEAM"), .init("status", "STATUS"),
-        .init("points", "POINTS", numeric: true), .init("creditTo", "CREDIT TO"),
-        .init("recordedBy", "RECORDED BY"),
+        .init("record", words(.columnRecord)), .init("date", words(.columnDate)),
+        .init("hours", words(.columnHours), numeric: true),
+        .init("category", words(.columnCategory)), .init("team", words(.columnTeam)),
+        .init("status", words(.columnStatus), display: words.statusDisplay),
+        .init("points", words(.columnPoints), numeric: true), .init("creditTo", words(.columnCreditTo)),
+        .init("recordedBy", words(.columnRecordedBy)),
       ],
       rows: records.map { id, record in
         var points = ""
@@ -129,16 +134,23 @@ enum ViewCommands {
       })
     let party =
       member.registration.isPartyMember
-      ? "party member, branch \(member.registration.branch?.rawValue ?? "-")" : "not a party member"
+      ? words(.partyMemberOfBranch, ["branch": member.registration.branch?.rawValue ?? "-"])
+      : words(.notAPartyMember)
     if try context.format() == .table {
       context.print(
-        "\(id) \(member.name) (\(party)); joined \(member.registration.joined)"
-          + (member.left.map { "; left \($0)" } ?? ""))
-      context.print("teams: \(member.teams.sorted().map(\.rawValue).joined(separator: ", "))")
+        words(
+          .memberShowHeading,
+          ["member": id, "name": member.name, "party": party, "joined": member.registration.joined])
+          + (member.left.map { words(.memberShowLeft, ["date": $0]) } ?? ""))
       context.print(
-        "confirmed hours: \(hours(member.confirmedMinutes)) (\(balance.stars ?? 0) stars); "
-          + "balance \(balance.balance) points, pending \(balance.pending)"
-      )
+        words(.memberShowTeams, ["teams": member.teams.sorted().map(\.rawValue).joined(separator: ", ")]))
+      context.print(
+        words(
+          .memberShowTotals,
+          [
+            "hours": hours(member.confirmedMinutes), "stars": balance.stars ?? 0, "balance": balance.balance,
+            "pending": balance.pending,
+          ]))
       context.print("")
       report.notes = []
     }
@@ -146,6 +158,7 @@ enum ViewCommands {
   }
 
   static func listTeams(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let state = try context.viewState().state
     let rows = state.teams.keys.sorted().compactMap { id -> [String]? in
       guard let team = state.teams[id] else { return nil }
@@ -154,13 +167,15 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("team", "TEAM"), .init("name", "NAME"), .init("kind", "KIND"),
-          .init("members", "MEMBERS", numeric: true),
+          .init("team", words(.columnTeam)), .init("name", words(.columnName)),
+          .init("kind", words(.columnKind), display: words.kindDisplay),
+          .init("members", words(.columnMembers), numeric: true),
         ],
         rows: rows))
   }
 
   static func listBranches(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let state = try context.viewState().state
     let rows = state.branches.keys.sorted().map { id in
       let count = state.members.values.filter {
@@ -171,12 +186,13 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("branch", "BRANCH"), .init("name", "NAME"),
-          .init("partyMembers", "PARTY MEMBERS", numeric: true),
+          .init("branch", words(.columnBranch)), .init("name", words(.columnName)),
+          .init("partyMembers", words(.columnPartyMembers), numeric: true),
         ], rows: rows))
   }
 
   static func listCards(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let state = try context.viewState().state
     let rows = state.cards.keys.sorted().compactMap { id -> [String]? in
       guard let card = state.cards[id] else { return nil }
@@ -187,12 +203,15 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("card", "CARD"), .init("name", "NAME"), .init("kind", "KIND"), .init("holder", "HOLDER"),
-          .init("balance", "BALANCE", numeric: true),
+          .init("card", words(.columnCard)), .init("name", words(.columnName)),
+          .init("kind", words(.columnKind), display: words.kindDisplay),
+          .init("holder", words(.columnHolder)),
+          .init("balance", words(.columnBalance), numeric: true),
         ], rows: rows))
   }
 
   static func listRoles(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let state = try context.viewState().state
     var rows: [[String]] = []
     for actor in state.roles.keys.sorted() {
@@ -202,10 +221,15 @@ enum ViewCommands {
       for grant in grants { rows.append([actor.rawValue, grant.role.rawValue, grant.scope.description]) }
     }
     try context.show(
-      Report(columns: [.init("actor", "ACTOR"), .init("role", "ROLE"), .init("scope", "SCOPE")], rows: rows))
+      Report(
+        columns: [
+          .init("actor", words(.columnActor)), .init("role", words(.columnRole), display: words.roleDisplay),
+          .init("scope", words(.columnScope)),
+        ], rows: rows))
   }
 
   static func showPolicy(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let state = try context.viewState().state
     let rows = state.policies.map { period in
       let rates = period.policy.categoryRates.keys.sorted().map {
@@ -220,18 +244,21 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("effective", "EFFECTIVE"), .init("pointsPerHour", "POINTS/HOUR", numeric: true),
-          .init("categoryRates", "CATEGORY RATES"),
-          .init("dailyCapHours", "DAILY CAP H", numeric: true),
-          .init("partyTargetHours", "PARTY TARGET H", numeric: true),
+          .init(
+            "effective", words(.columnEffective), display: { $0 == "opening" ? words(.policyOpening) : $0 }),
+          .init("pointsPerHour", words(.columnPointsPerHour), numeric: true),
+          .init("categoryRates", words(.columnCategoryRates)),
+          .init("dailyCapHours", words(.columnDailyCapHours), numeric: true),
+          .init("partyTargetHours", words(.columnPartyTargetHours), numeric: true),
         ], rows: rows))
   }
 
   static func listService(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let (state, records) = try context.viewState(needsRecords: true)
     let status = context.parsed.value("status")
     if let status, !["pending", "confirmed", "rejected", "reversed"].contains(status) {
-      throw context.usage("status", status, "expected pending, confirmed, rejected or reversed")
+      throw context.usage("status", status, words(.reasonStatus))
     }
     let member = context.parsed.value("member").map(MemberID.init)
     var rows: [[String]] = []
@@ -253,15 +280,19 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("record", "RECORD"), .init("member", "MEMBER"), .init("date", "DATE"),
-          .init("hours", "HOURS", numeric: true),
-          .init("category", "CATEGORY"), .init("team", "TEAM"), .init("served", "SERVED", numeric: true),
-          .init("status", "STATUS"), .init("points", "POINTS", numeric: true),
-          .init("recordedBy", "RECORDED BY"),
+          .init("record", words(.columnRecord)), .init("member", words(.columnMember)),
+          .init("date", words(.columnDate)),
+          .init("hours", words(.columnHours), numeric: true),
+          .init("category", words(.columnCategory)), .init("team", words(.columnTeam)),
+          .init("served", words(.columnServed), numeric: true),
+          .init("status", words(.columnStatus), display: words.statusDisplay),
+          .init("points", words(.columnPoints), numeric: true),
+          .init("recordedBy", words(.columnRecordedBy)),
         ], rows: rows))
   }
 
   static func listRewards(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let state = try context.viewState().state
     let rows = state.rewards.keys.sorted().compactMap { id -> [String]? in
       guard let reward = state.rewards[id] else { return nil }
@@ -273,19 +304,27 @@ enum ViewCommands {
     try context.show(
       Report(
         columns: [
-          .init("item", "ITEM"), .init("name", "NAME"), .init("kind", "KIND"),
-          .init("price", "PRICE", numeric: true),
-          .init("stock", "STOCK", numeric: true), .init("status", "STATUS"),
+          .init("item", words(.columnItem)), .init("name", words(.columnName)),
+          .init("kind", words(.columnKind), display: words.kindDisplay),
+          .init("price", words(.columnPrice), numeric: true),
+          .init("stock", words(.columnStock), numeric: true),
+          .init("status", words(.columnStatus), display: words.statusDisplay),
         ], rows: rows))
   }
 
-  static let balanceColumns: [Report.Column] = [
-    .init("account", "ACCOUNT"), .init("name", "NAME"), .init("balance", "BALANCE", numeric: true),
-    .init("pending", "PENDING", numeric: true), .init("earned", "EARNED", numeric: true),
-    .init("received", "RECEIVED", numeric: true), .init("sent", "SENT", numeric: true),
-    .init("redeemed", "REDEEMED", numeric: true), .init("hours", "HOURS", numeric: true),
-    .init("stars", "STARS", numeric: true),
-  ]
+  static func balanceColumns(_ words: Localizer) -> [Report.Column] {
+    [
+      .init("account", words(.columnAccount)), .init("name", words(.columnName)),
+      .init("balance", words(.columnBalance), numeric: true),
+      .init("pending", words(.columnPending), numeric: true),
+      .init("earned", words(.columnEarned), numeric: true),
+      .init("received", words(.columnReceived), numeric: true),
+      .init("sent", words(.columnSent), numeric: true),
+      .init("redeemed", words(.columnRedeemed), numeric: true),
+      .init("hours", words(.columnHours), numeric: true),
+      .init("stars", words(.columnStars), numeric: true),
+    ]
+  }
 
   static func balanceRow(_ balance: AccountBalance) -> [String] {
     [
@@ -296,18 +335,19 @@ enum ViewCommands {
     ]
   }
 
-  static func balanceReport(_ state: LedgerState) -> Report {
+  static func balanceReport(_ state: LedgerState, _ words: Localizer) -> Report {
     let balances = Balances.all(in: state)
     let total = balances.reduce(Points.zero) { $0 + $1.balance }
     return Report(
-      columns: balanceColumns, rows: balances.map(balanceRow),
-      footer: [["total", "(all accounts)", total.description, "", "", "", "", "", "", ""]])
+      columns: balanceColumns(words), rows: balances.map(balanceRow),
+      footer: [[words(.total), words(.allAccounts), total.description, "", "", "", "", "", "", ""]])
   }
 
   static func balance(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let state = try context.viewState().state
     if context.parsed.positionals.isEmpty {
-      try context.show(balanceReport(state))
+      try context.show(balanceReport(state, words))
       return
     }
     let account = try context.account("account", context.positional(0), in: state)
@@ -315,24 +355,29 @@ enum ViewCommands {
       if case .card(let id) = account { throw .rejected(.unknownCard(id)) }
       throw .rejected(.unknownAccount(account))
     }
-    try context.show(Report(columns: balanceColumns, rows: [balanceRow(balance)]))
+    try context.show(Report(columns: balanceColumns(words), rows: [balanceRow(balance)]))
   }
 
   static func statement(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let contents = try context.readLog()
     let state = LedgerState(replaying: contents.records)
     let account = try context.account("account", context.positional(0), in: state)
     guard state.exists(account) else { throw .rejected(.unknownAccount(account)) }
     let from = try context.date("from")
     let to = try context.date("to")
-    if let from, let to, from > to { throw context.usage("to", to.description, "is before --from \(from)") }
+    if let from, let to, from > to {
+      throw context.usage("to", to.description, words(.reasonBeforeFrom, ["from": from]))
+    }
     let statement = Statement(account: account, records: contents.records, from: from, to: to)
     var report = Report(
       columns: [
-        .init("seq", "SEQ", numeric: true), .init("date", "DATE"), .init("kind", "KIND"),
-        .init("counterparty", "COUNTERPARTY"),
-        .init("amount", "AMOUNT", numeric: true, signed: true), .init("balance", "BALANCE", numeric: true),
-        .init("description", "DESCRIPTION"),
+        .init("seq", words(.columnSeq), numeric: true), .init("date", words(.columnDate)),
+        .init("kind", words(.columnKind), display: words.kindDisplay),
+        .init("counterparty", words(.columnCounterparty)),
+        .init("amount", words(.columnAmount), numeric: true, signed: true),
+        .init("balance", words(.columnBalance), numeric: true),
+        .init("description", words(.columnDescription)),
       ],
       rows: statement.lines.map { line in
         [
@@ -341,21 +386,23 @@ enum ViewCommands {
           line.description,
         ]
       })
-    report.notes = ["opening balance \(statement.opening); closing balance \(statement.closing)"]
+    report.notes = [words(.statementBalances, ["opening": statement.opening, "closing": statement.closing])]
     try context.show(report)
   }
 
   static func log(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let contents = try context.readLog()
     let tail = try context.integer("tail") ?? 20
-    guard tail >= 0 else { throw context.usage("tail", String(tail), "expected 0 or more") }
+    guard tail >= 0 else { throw context.usage("tail", String(tail), words(.reasonZeroOrMore)) }
     let records = tail == 0 ? contents.records[...] : contents.records.suffix(tail)
     try context.show(
       Report(
         columns: [
-          .init("seq", "SEQ", numeric: true), .init("at", "AT"), .init("actor", "ACTOR"),
-          .init("type", "TYPE"),
-          .init("id", "ID"), .init("data", "DATA"),
+          .init("seq", words(.columnSeq), numeric: true), .init("at", words(.columnAt)),
+          .init("actor", words(.columnActor)),
+          .init("type", words(.columnType)),
+          .init("id", words(.columnID)), .init("data", words(.columnData)),
         ],
         rows: records.map {
           [
@@ -366,36 +413,40 @@ enum ViewCommands {
   }
 
   static func audit(_ context: inout Context) throws(Failure) {
+    let words = context.words
     var checkpoints: [Checkpoint] = []
     for text in context.parsed.values("expect") {
       guard let checkpoint = Checkpoint(text) else {
-        throw context.usage(
-          "expect", text, "expected SEQ:HASH with the 64 hex digits of a published checkpoint")
+        throw context.usage("expect", text, words(.reasonCheckpoint))
       }
       checkpoints.append(checkpoint)
     }
     let report: AuditReport
+    let progress = context.progress(.progressAudit)
     do throws(LogError) {
       let file = try LogFile.openForReading(context.logPath)
       guard try file.length() > 0 else { throw LogError.empty(path: context.logPath) }
-      // Progress on a terminal only (never into a file or a pipe), unless --quiet.
-      let showsProgress = isatty(STDERR_FILENO) == 1 && !context.parsed.has("quiet")
+      // The audit streams the file, so progress is counted in megabytes read and verified.
       report = try Audit.run(
         file, expecting: checkpoints,
-        progress: showsProgress
-          ? { step in
-            let percent = step.bytes * 100 / max(step.totalBytes, 1)
-            FileHandle.standardError.write(Data("\raudit: \(percent)% (\(step.events) events)".utf8))
-          } : nil
+        progress: progress.map { progress in
+          { step in progress.report(step.bytes / 1_000_000, step.totalBytes / 1_000_000) }
+        }
       ).report
-      if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+      progress?.finish()
     } catch {
+      progress?.finish()
       throw .log(error)
     }
-    try context.show(auditReport(report, path: context.logPath))
+    try context.show(auditReport(report, path: context.logPath, words))
     if let failure = report.failure {
       throw .other(
-        "\(context.logPath):\(failure.line): seq \(failure.seq): \(Messages.describe(failure.problem))",
+        words(
+          .auditFailure,
+          [
+            "path": context.logPath, "line": failure.line, "seq": failure.seq,
+            "problem": context.messages.describe(failure.problem),
+          ]),
         exitCode: Messages.verificationFailed)
     }
     if let tail = report.tornTail {
@@ -403,35 +454,52 @@ enum ViewCommands {
     }
   }
 
-  static func auditReport(_ report: AuditReport, path: String) -> Report {
-    let result = report.failure != nil ? "FAILED" : report.tornTail != nil ? "TORN TAIL" : "OK"
-    var rows = [
-      ["log", path], ["events verified", String(report.events)], ["bytes", String(report.bytes)],
-      ["head hash", report.headHash],
-    ]
-    if report.failure == nil {
-      rows += [
-        ["hash chain, seq, unique ids", "ok"], ["rules and roles at every seq", "ok"],
-        ["double entry (balances sum to zero)", "ok"], ["no account below zero", "ok"],
-        ["points issued", report.issued.description], ["points redeemed", report.redeemed.description],
-        ["points outstanding", report.outstanding.description],
+  /// The audit's findings, a check a row: in English for JSON and CSV (programs read them), in the
+  /// reader's language in tables.
+  static func auditReport(_ audit: AuditReport, path: String, _ words: Localizer) -> Report {
+    func rows(_ words: Localizer) -> [[String]] {
+      let ok = words(.auditOK)
+      var rows = [
+        [words(.auditLog), path], [words(.auditEventsVerified), String(audit.events)],
+        [words(.auditBytes), String(audit.bytes)], [words(.auditHeadHash), audit.headHash],
       ]
-    } else if let failure = report.failure {
-      rows += [
-        ["first bad line", "line \(failure.line), seq \(failure.seq)"],
-        ["problem", Messages.describe(failure.problem)],
-      ]
+      if let failure = audit.failure {
+        rows += [
+          [words(.auditFirstBadLine), words(.auditLineAndSeq, ["line": failure.line, "seq": failure.seq])],
+          [words(.auditProblem), Messages(words: words).describe(failure.problem)],
+        ]
+      } else {
+        rows += [
+          [words(.auditChain), ok], [words(.auditRules), ok], [words(.auditDoubleEntry), ok],
+          [words(.auditNoNegative), ok],
+          [words(.auditIssued), audit.issued.description],
+          [words(.auditRedeemed), audit.redeemed.description],
+          [words(.auditOutstanding), audit.outstanding.description],
+        ]
+      }
+      if let tail = audit.tornTail {
+        rows.append([
+          words(.auditTornTail),
+          words(.auditTornTailAt, ["line": tail.line, "length": tail.length, "offset": tail.offset]),
+        ])
+      }
+      let result: MessageKey =
+        audit.failure != nil
+        ? .auditResultFailed : audit.tornTail != nil ? .auditResultTornTail : .auditResultOK
+      rows.append([words(.auditResult), words(result)])
+      return rows
     }
-    if let tail = report.tornTail {
-      rows.append(["torn tail", "line \(tail.line), \(tail.length) bytes at offset \(tail.offset)"])
-    }
-    rows.append(["result", result])
-    return Report(columns: [.init("check", "CHECK"), .init("result", "RESULT")], rows: rows)
+    var report = Report(
+      columns: [.init("check", words(.columnCheck)), .init("result", words(.columnResult))],
+      rows: rows(.english))
+    report.tableRows = rows(words)
+    return report
   }
 
   /// A short text for the notice board: anyone holding it can later check that the log was not
   /// rewritten up to that point.
   static func checkpoint(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let contents = try context.readLog()
     guard let last = contents.records.last else { throw .log(.empty(path: context.logPath)) }
     let state = LedgerState(replaying: contents.records)
@@ -439,23 +507,31 @@ enum ViewCommands {
     for member in state.members.values { minutes += member.confirmedMinutes }
     let issued = -state.balance(of: .issued)
     let redeemed = state.balance(of: .redeemed)
-    context.print("\(state.community) 时间银行公示 / time bank checkpoint")
-    context.print("seq:        \(last.seq)")
-    context.print("as of:      \(state.localDate(of: last.at)) (last event at \(last.at))")
-    context.print("head hash:  \(last.hash)")
-    context.print("volunteers: \(state.members.count); confirmed hours: \(minutes.hoursText)")
-    context.print("points:     issued \(issued), redeemed \(redeemed), outstanding \(issued - redeemed)")
-    context.print("verify:     timebank audit --expect \(last.seq):\(last.hash)")
+    context.print(words(.checkpointTitle, ["community": state.community]))
+    context.print(words(.checkpointSeq, ["seq": last.seq]))
+    context.print(words(.checkpointAsOf, ["date": state.localDate(of: last.at), "at": last.at]))
+    context.print(words(.checkpointHeadHash, ["hash": last.hash]))
+    context.print(
+      words(.checkpointVolunteers, ["volunteers": state.members.count, "hours": minutes.hoursText]))
+    context.print(
+      words(
+        .checkpointPoints, ["issued": issued, "redeemed": redeemed, "outstanding": issued - redeemed]))
+    context.print(words(.checkpointVerify, ["command": "timebank audit --expect \(last.seq):\(last.hash)"]))
   }
 
   static func repair(_ context: inout Context) throws(Failure) {
+    let words = context.words
     do {
       if let result = try Repair.run(context.logPath) {
         context.print(
-          "moved \(result.tail.length) torn bytes (line \(result.tail.line)) to \(result.sideFile); "
-            + "\(context.logPath) now ends at byte \(result.tail.offset)")
+          words(
+            .repairMoved,
+            [
+              "length": result.tail.length, "line": result.tail.line, "side": result.sideFile,
+              "path": context.logPath, "offset": result.tail.offset,
+            ]))
       } else {
-        context.print("\(context.logPath): no torn tail; nothing to repair")
+        context.print(words(.repairNothing, ["path": context.logPath]))
       }
     } catch {
       throw .log(error)
@@ -463,6 +539,7 @@ enum ViewCommands {
   }
 
   static func demo(_ context: inout Context) throws(Failure) {
+    let words = context.words
     let path: String
     if let out = context.parsed.value("out") {
       path = out
@@ -471,13 +548,13 @@ enum ViewCommands {
       do {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       } catch {
-        throw .other("could not create a temporary directory \(directory)", exitCode: Messages.ioError)
+        throw .other(words(.demoNoDirectory, ["directory": directory]), exitCode: Messages.ioError)
       }
       path = directory + "/timebank.jsonl"
     }
     let preset = context.parsed.value("preset") ?? "sample"
     guard preset == "sample" || preset == "article" else {
-      throw context.usage("preset", preset, "expected sample or article")
+      throw context.usage("preset", preset, words(.reasonPreset))
     }
     let format = try context.format()
     let ledger: Ledger
@@ -489,16 +566,17 @@ enum ViewCommands {
     }
     let state = ledger.state
     if format == .table {
-      context.print("demo ledger of \(state.community) written to \(path) (\(state.lastSeq) events)")
+      context.print(
+        words(.demoWritten, ["community": state.community, "path": path, "events": state.lastSeq]))
       context.print("")
-      context.print(preset == "article" ? "community summary:" : "balances:")
+      context.print(words(preset == "article" ? .demoCommunitySummary : .demoBalances))
     }
     if preset == "article" {
       let summary = CommunitySummary(
         [CommunityLedger(name: state.community, state: state)], window: ReportWindow())
-      try context.show(ReportCommands.figuresTable(ReportCommands.communityFigures(summary)))
+      try context.show(ReportCommands.figuresTable(ReportCommands.communityFigures(summary, words), words))
     } else {
-      try context.show(balanceReport(state))
+      try context.show(balanceReport(state, words))
     }
     let bytes: [UInt8]
     do {
@@ -509,13 +587,13 @@ enum ViewCommands {
     let audit = Audit.run(bytes)
     if format == .table {
       context.print("")
-      context.print("audit:")
-      try context.show(auditReport(audit, path: path))
+      context.print(words(.demoAudit))
+      try context.show(auditReport(audit, path: path, words))
       context.print("")
-      context.print(
-        "try: timebank balance \(state.members.keys.sorted().first?.rawValue ?? "m01") --log \(path)")
-      context.print("     timebank report teams --log \(path)")
-      context.print("     timebank audit --log \(path)")
+      let member = state.members.keys.sorted().first?.rawValue ?? "m01"
+      context.print(words(.demoTry, ["command": "timebank balance \(member) --log \(path)"]))
+      context.print(words(.demoTryMore, ["command": "timebank report teams --log \(path)"]))
+      context.print(words(.demoTryMore, ["command": "timebank audit --log \(path)"]))
     }
     if audit.failure != nil { throw .auditFailed }
   }

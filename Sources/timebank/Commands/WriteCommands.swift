@@ -27,28 +27,42 @@ extension Context {
     let record = outcome.record
     switch outcome {
     case .alreadyRecorded:
-      print("already recorded: \(record.event.typeName) \(record.id) at seq \(record.seq); nothing appended")
+      print(
+        words(.outcomeAlreadyRecorded, ["type": record.event.typeName, "id": record.id, "seq": record.seq]))
     case .appended:
-      print("recorded \(record.event.typeName) \(record.id) at seq \(record.seq)")
+      print(words(.outcomeRecorded, ["type": record.event.typeName, "id": record.id, "seq": record.seq]))
       switch record.event {
       case .serviceRecorded(let entry):
         print(
-          "  record \(record.id): \(entry.member) \(entry.date) \(entry.minutes.hoursText) h "
-            + "\(entry.category), pending"
-        )
+          words(
+            .outcomeServiceRecorded,
+            [
+              "id": record.id, "member": entry.member, "date": entry.date, "hours": entry.minutes.hoursText,
+              "category": entry.category,
+            ]))
       case .serviceConfirmed(let id, let points):
         if let entry = state.records[id]?.entry {
-          print("  \(points) points to \(entry.creditTo); \(entry.minutes.hoursText) h to \(entry.member)")
+          print(
+            words(
+              .outcomeServiceConfirmed,
+              [
+                "points": points, "account": entry.creditTo, "hours": entry.minutes.hoursText,
+                "member": entry.member,
+              ]))
         }
       case .pointsTransferred(let from, let to, let points, _):
         print(
-          "  \(points) points from \(from) (now \(state.balance(of: from))) "
-            + "to \(to) (now \(state.balance(of: to)))"
-        )
+          words(
+            .outcomeTransferred,
+            [
+              "points": points, "from": from, "fromBalance": state.balance(of: from), "to": to,
+              "toBalance": state.balance(of: to),
+            ]))
       case .rewardRedeemed(let account, _, _, let points):
         print(
-          "  \(points) points from \(account) (now \(state.balance(of: account))); redemption id \(record.id)"
-        )
+          words(
+            .outcomeRedeemed,
+            ["points": points, "account": account, "balance": state.balance(of: account), "id": record.id]))
       default:
         break
       }
@@ -81,7 +95,9 @@ enum WriteCommands {
     do {
       let ledger = try Ledger.create(
         context.logPath, opening: Command(id: id ?? "open", event: event), actor: actor, at: now)
-      context.print("created \(context.logPath) for \(ledger.state.community); \(actor) is its admin")
+      context.print(
+        context.words(
+          .outcomeCreated, ["path": context.logPath, "community": ledger.state.community, "actor": actor]))
     } catch {
       throw Failure(error)
     }
@@ -92,7 +108,7 @@ enum WriteCommands {
     var rates: [String: Points] = [:]
     for assignment in parsed.values("rate") {
       guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-        throw context.usage("rate", assignment, "expected category=points, e.g. 助老=1.5")
+        throw context.usage("rate", assignment, context.words(.reasonRate))
       }
       rates[String(assignment[..<equals])] = try context.points(
         "rate", String(assignment[assignment.index(after: equals)...]))
@@ -133,7 +149,7 @@ enum WriteCommands {
   static func changeMember(_ context: inout Context) throws(Failure) {
     let parsed = context.parsed
     if parsed.has("party") && parsed.has("not-party") {
-      throw context.usage("not-party", "", "give --party or --not-party, not both")
+      throw context.usage("not-party", "", context.words(.reasonPartyOrNot))
     }
     let party: Bool? = parsed.has("party") ? true : parsed.has("not-party") ? false : nil
     let change = MemberChange(
@@ -152,7 +168,7 @@ enum WriteCommands {
     let team = TeamID(try context.identifier("team", context.positional(0)))
     let kindText = context.parsed.value("kind") ?? TeamKind.serviceTeam.rawValue
     guard let kind = TeamKind(rawValue: kindText) else {
-      throw context.usage("kind", kindText, "expected service-team or self-org")
+      throw context.usage("kind", kindText, context.words(.reasonTeamKind))
     }
     let name = context.parsed.value("name") ?? ""
     try context.write { _, _ in .teamCreated(team: team, name: name, kind: kind) }
@@ -179,7 +195,7 @@ enum WriteCommands {
     let card = CardID(try context.identifier("card", context.positional(0)))
     let kindText = context.parsed.value("kind") ?? ""
     guard let kind = CardKind(rawValue: kindText) else {
-      throw context.usage("kind", kindText, "expected party-org, enterprise or courtyard")
+      throw context.usage("kind", kindText, context.words(.reasonCardKind))
     }
     let name = context.parsed.value("name") ?? ""
     let holder = context.parsed.value("holder") ?? ""
@@ -189,11 +205,11 @@ enum WriteCommands {
   static func changeRole(_ context: inout Context, granting: Bool) throws(Failure) {
     let grantee = ActorID(context.positional(0))
     guard let role = Role(rawValue: context.positional(1)) else {
-      throw context.usage("role", context.positional(1), "expected admin, coordinator or secretary")
+      throw context.usage("role", context.positional(1), context.words(.reasonRole))
     }
     let scopeText = context.parsed.value("scope") ?? "all"
     guard let scope = RoleScope(scopeText) else {
-      throw context.usage("scope", scopeText, "expected all, team:<id> or branch:<id>")
+      throw context.usage("scope", scopeText, context.words(.reasonScope))
     }
     try context.write { _, _ in
       granting
@@ -209,12 +225,12 @@ enum WriteCommands {
     case (let hours?, nil): minutes = try context.hours("hours", hours)
     case (nil, let text?):
       guard let value = Int(text), value.magnitude <= 1_000_000 else {
-        throw context.usage("minutes", text, "expected a whole number of minutes")
+        throw context.usage("minutes", text, context.words(.reasonMinutes))
       }
       minutes = Minutes(value)
     case (nil, nil): throw .usage(.missingOption(path: parsed.path, option: "--hours", valueName: "hours"))
     case (_?, _?):
-      throw context.usage("minutes", parsed.value("minutes") ?? "", "give --hours or --minutes, not both")
+      throw context.usage("minutes", parsed.value("minutes") ?? "", context.words(.reasonHoursOrMinutes))
     }
     guard let date = try context.date("date") else {
       throw .usage(.missingOption(path: parsed.path, option: "--date", valueName: "date"))
@@ -267,7 +283,7 @@ enum WriteCommands {
     let item = ItemID(try context.identifier("item", context.positional(0)))
     let kindText = context.parsed.value("kind") ?? ""
     guard let kind = RewardKind(rawValue: kindText) else {
-      throw context.usage("kind", kindText, "expected goods or service")
+      throw context.usage("kind", kindText, context.words(.reasonRewardKind))
     }
     let price = try context.points("price", context.parsed.value("price") ?? "")
     let stock = try context.integer("stock") ?? 0
@@ -315,7 +331,7 @@ enum WriteCommands {
     let member = MemberID(context.positional(0))
     let kindText = context.parsed.value("kind") ?? ""
     guard let kind = PartyActivityKind(rawValue: kindText) else {
-      throw context.usage("kind", kindText, "expected dues, donation, meeting, wish or study")
+      throw context.usage("kind", kindText, context.words(.reasonActivityKind))
     }
     let date = try context.date("date")
     let note = context.parsed.value("note")

@@ -64,6 +64,9 @@ enum ParseOutcome: Equatable, Sendable {
 struct ArgumentParser {
   /// The spec of the tool itself; its subcommands are the top-level commands.
   let root: CommandSpec
+  /// Options (names without dashes) that every command accepts but that are taken off the command
+  /// line before it is parsed (`lang`); offered as suggestions for a mistyped option.
+  var globalOptionNames: [String] = []
 
   /// The longest edit distance between a mistyped name and a name suggested for it.
   private static let maximumSuggestionDistance = 2
@@ -231,7 +234,7 @@ struct ArgumentParser {
   private func unknownOption(_ word: String, path: [String], command: CommandSpec) -> UsageError {
     let spelling = Self.split(word).spelling
     let typed = String(spelling.drop(while: { $0 == "-" }))
-    var names = command.options.map(\.name) + ["help"]
+    var names = command.options.map(\.name) + globalOptionNames + ["help"]
     if path.isEmpty { names.append("version") }
     let suggestion = Self.suggestion(for: typed, among: names).map { "--\($0)" }
     return .unknownOption(path: path, option: typed.isEmpty ? word : spelling, suggestion: suggestion)

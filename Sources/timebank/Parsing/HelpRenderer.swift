@@ -2,13 +2,18 @@
 ///
 /// The output is deterministic (golden files pin it): nothing is wrapped, help strings are
 /// kept as given, and the help column is aligned by display width, so labels in Chinese
-/// line up too.
+/// line up too. Section titles and the help of the built-in options are worded by `words`.
 struct HelpRenderer {
   /// The name the tool is run by, written at the start of every usage line.
   static let defaultToolName = "timebank"
 
   /// The spec of the tool itself.
   let root: CommandSpec
+  /// Options every command accepts that the parser never sees (`--lang`), listed in every
+  /// command's help before `-h, --help`.
+  var globalOptions: [OptionSpec] = []
+  /// The language of the section titles and of the built-in options' help.
+  var words = Localizer.english
   /// The name the tool is run by, written at the start of every usage line.
   let toolName = HelpRenderer.defaultToolName
 
@@ -27,13 +32,13 @@ struct HelpRenderer {
   /// - Complexity: O(*n*) in the size of the spec.
   func help(for path: [String]) -> String {
     let (command, knownPath) = resolve(path)
-    var sections = ["OVERVIEW: \(command.summary)"]
+    var sections = [words(.helpOverview, ["summary": command.summary])]
     // Trailing newlines would add blank lines; the lines themselves are kept as given.
     let discussion = String(command.discussion.reversed().drop(while: \.isNewline).reversed())
     if !discussion.isEmpty {
       sections.append(discussion)
     }
-    sections.append("USAGE: \(usageLine(for: knownPath))")
+    sections.append(words(.helpUsage, ["usage": usageLine(for: knownPath)]))
     let arguments = command.positionals.map { positional in
       (label: positional.synopsis + (positional.isVariadic ? " ..." : ""), help: positional.help)
     }
@@ -42,16 +47,20 @@ struct HelpRenderer {
       return (label: short + option.synopsis, help: option.help)
     }
     if knownPath.isEmpty {
-      options.append((label: "--version", help: "Show the version."))
+      options.append((label: "--version", help: words(.optionVersion)))
     }
-    options.append((label: "-h, --help", help: "Show help information."))
+    options += globalOptions.map { (label: $0.synopsis, help: $0.help) }
+    options.append((label: "-h, --help", help: words(.optionHelp)))
     let subcommands = command.subcommands.map { (label: $0.name, help: $0.summary) }
     let widestLabel = (arguments + options + subcommands).map { displayWidth($0.label) }.max() ?? 0
     let column = max(Self.helpColumn, Self.indentation.count + widestLabel + 2)
-    for (title, entries) in [("ARGUMENTS", arguments), ("OPTIONS", options), ("SUBCOMMANDS", subcommands)]
-    where !entries.isEmpty {
+    let titled = [
+      (words(.helpArguments), arguments), (words(.helpOptions), options),
+      (words(.helpSubcommands), subcommands),
+    ]
+    for (title, entries) in titled where !entries.isEmpty {
       let lines = entries.map { Self.entry(label: $0.label, help: $0.help, column: column) }
-      sections.append("\(title):\n" + lines.joined(separator: "\n"))
+      sections.append(title + "\n" + lines.joined(separator: "\n"))
     }
     return sections.joined(separator: "\n\n") + "\n"
   }
@@ -90,12 +99,11 @@ struct HelpRenderer {
   func errorReport(for error: UsageError) -> String {
     let (_, knownPath) = resolve(error.path)
     let command = ([toolName] + knownPath).joined(separator: " ")
-    return """
-      error: \(error.message)
-      Usage: \(usageLine(for: knownPath))
-        See '\(command) --help'.
-
-      """
+    return [
+      words(.errorLine, ["message": error.message(in: words)]),
+      words(.usageErrorUsage, ["usage": usageLine(for: knownPath)]),
+      words(.usageErrorSeeHelp, ["command": command]),
+    ].map { $0 + "\n" }.joined()
   }
 
   /// The command at `path`, and the part of `path` that names commands.

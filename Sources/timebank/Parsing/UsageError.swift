@@ -41,40 +41,39 @@ enum UsageError: Error, Equatable, Sendable {
     }
   }
 
-  /// The error in one line, without the `error: ` prefix, e.g.
+  /// The error in one line, without the `error: ` prefix, in the language of `words`, e.g.
   /// `unknown option '--huors'. Did you mean '--hours'?`.
-  var message: String {
+  func message(in words: Localizer) -> String {
     switch self {
     case .unknownOption(_, let option, let suggestion):
-      return "unknown option '\(option)'" + Self.didYouMean(suggestion)
+      return words(.usageUnknownOption, ["option": option]) + Self.didYouMean(suggestion, words)
     case .missingValue(_, let option, let valueName):
-      return "missing value for '\(option) <\(valueName)>'"
+      return words(.usageMissingValue, ["option": "\(option) <\(valueName)>"])
     case .missingArgument(_, let name):
-      return "missing argument '<\(name)>'"
+      return words(.usageMissingArgument, ["argument": "<\(name)>"])
     case .missingOption(_, let option, let valueName):
-      let synopsis = valueName.map { "\(option) <\($0)>" } ?? option
-      return "missing option '\(synopsis)'"
+      return words(.usageMissingOption, ["option": valueName.map { "\(option) <\($0)>" } ?? option])
     case .unexpectedArgument(_, let argument):
-      return "unexpected argument '\(argument)'"
+      return words(.usageUnexpectedArgument, ["argument": argument])
     case .unknownCommand(_, let name, let suggestion):
-      return "unknown command '\(name)'" + Self.didYouMean(suggestion)
+      return words(.usageUnknownCommand, ["command": name]) + Self.didYouMean(suggestion, words)
     case .missingSubcommand(let path, let subcommands):
       let command = ([HelpRenderer.defaultToolName] + path).joined(separator: " ")
-      return "missing subcommand for '\(command)'; expected one of: "
-        + subcommands.joined(separator: ", ")
+      return words(
+        .usageMissingSubcommand, ["command": command, "subcommands": subcommands.joined(separator: ", ")])
     case .duplicateOption(_, let option):
-      return "option '\(option)' given more than once"
+      return words(.usageDuplicateOption, ["option": option])
     case .flagWithValue(_, let flag, _):
-      return "flag '\(flag)' does not take a value"
+      return words(.usageFlagWithValue, ["flag": flag])
     case .invalidValue(_, let option, let value, let reason):
-      return "invalid value '\(value)' for '\(option)': \(reason)"
+      return words(.usageInvalidValue, ["value": value, "option": option, "reason": reason])
     }
   }
 
   /// `. Did you mean 'x'?` to end a message, or nothing: the first sentence only gets its
   /// full stop when a second one follows, so a message without a suggestion reads as one.
-  private static func didYouMean(_ suggestion: String?) -> String {
+  private static func didYouMean(_ suggestion: String?, _ words: Localizer) -> String {
     guard let suggestion else { return "" }
-    return ". Did you mean '\(suggestion)'?"
+    return words(.usageDidYouMean, ["suggestion": suggestion])
   }
 }

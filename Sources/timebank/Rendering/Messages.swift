@@ -19,12 +19,16 @@ enum Failure: Error {
   }
 }
 
-/// The one place that says how failures are worded and which exit code each gets.
-enum Messages {
+/// The one place that says how failures are worded (in the language of `words`) and which exit code
+/// each gets.
+struct Messages {
   static let refused: Int32 = 1
   static let verificationFailed: Int32 = 2
   static let usage: Int32 = 64
   static let ioError: Int32 = 74
+
+  /// The language of every message.
+  let words: Localizer
 
   static func exitCode(for failure: Failure) -> Int32 {
     switch failure {
@@ -41,70 +45,71 @@ enum Messages {
     }
   }
 
-  static func describe(_ failure: Failure) -> String {
+  func describe(_ failure: Failure) -> String {
     switch failure {
-    case .usage(let error): error.message
-    case .rejected(let rejection): "refused: " + describe(rejection) + " [rule: \(rule(of: rejection))]"
+    case .usage(let error): error.message(in: words)
+    case .rejected(let rejection): refusal(rejection)
     case .log(let error): describe(error)
-    case .auditFailed: "audit failed"
+    case .auditFailed: words(.auditFailed)
     case .other(let message, _): message
     }
   }
 
-  static func describe(_ error: LogError) -> String {
+  /// `refused: <why> [rule: <rule>]`; the rule's name is a stable key, never translated.
+  func refusal(_ rejection: Rejection) -> String {
+    words(.refused, ["reason": describe(rejection), "rule": Self.rule(of: rejection)])
+  }
+
+  func describe(_ error: LogError) -> String {
     switch error {
     case .io(let path, let operation, let code):
-      "\(path): could not \(operation): \(String(cString: strerror(code)))"
-    case .missing(let path):
-      "\(path): no such log; create one with 'timebank init' or give --log PATH"
-    case .alreadyExists(let path):
-      "\(path): a file already exists there; a new ledger never overwrites one"
-    case .notARegularFile(let path):
-      "\(path): not a regular file"
-    case .empty(let path):
-      "\(path): the log is empty (it has no ledger.opened line)"
+      words(.logIO, ["path": path, "operation": operation, "reason": String(cString: strerror(code))])
+    case .missing(let path): words(.logMissing, ["path": path])
+    case .alreadyExists(let path): words(.logAlreadyExists, ["path": path])
+    case .notARegularFile(let path): words(.logNotARegularFile, ["path": path])
+    case .empty(let path): words(.logEmpty, ["path": path])
     case .corrupt(let path, let corruption):
-      "\(path):\(corruption.line): seq \(corruption.seq): log failed verification: "
-        + describe(corruption.problem)
+      words(
+        .logCorrupt,
+        [
+          "path": path, "line": corruption.line, "seq": corruption.seq,
+          "problem": describe(corruption.problem),
+        ])
     case .tornTail(let path, let tail):
-      "\(path):\(tail.line): the log ends in a torn line (\(tail.length) bytes, a crash mid-write?); "
-        + "writing is refused until 'timebank repair' moves it to a side file"
+      words(.logTornTail, ["path": path, "line": tail.line, "length": tail.length])
     }
   }
 
-  static func describe(_ problem: LineProblem) -> String {
+  func describe(_ problem: LineProblem) -> String {
     switch problem {
-    case .unreadable(let why): "unreadable line: \(why)"
-    case .malformed(let why): "malformed line: \(why)"
+    case .unreadable(let why): words(.lineUnreadable, ["detail": why])
+    case .malformed(let why): words(.lineMalformed, ["detail": why])
     case .hashMismatch(let stored, let computed):
-      "hash mismatch: the line says \(stored.prefix(16))…, its bytes hash to \(computed.prefix(16))… "
-        + "(the line was changed)"
-    case .seqGap(let expected, let found):
-      "seq \(found) where \(expected) was expected (a line is missing or moved)"
+      words(.lineHashMismatch, ["stored": stored.prefix(16), "computed": computed.prefix(16)])
+    case .seqGap(let expected, let found): words(.lineSeqGap, ["expected": expected, "found": found])
     case .prevMismatch(let expected, let found):
-      "prev \(found.prefix(16))… does not match the previous line's hash \(expected.prefix(16))… "
-        + "(lines removed, moved or rewritten)"
-    case .duplicateID(let id, let first): "id '\(id)' was already used at seq \(first)"
-    case .badEvent(let error): "field '\(error.field)' \(error.problem)"
-    case .misplacedLedgerOpened: "the first line, and only the first, must be ledger.opened"
+      words(.linePrevMismatch, ["expected": expected.prefix(16), "found": found.prefix(16)])
+    case .duplicateID(let id, let first): words(.lineDuplicateID, ["id": id, "seq": first])
+    case .badEvent(let error): words(.lineBadEvent, ["field": error.field, "problem": error.problem])
+    case .misplacedLedgerOpened: words(.lineMisplacedLedgerOpened)
     }
   }
 
-  static func describe(_ problem: AuditProblem) -> String {
+  func describe(_ problem: AuditProblem) -> String {
     switch problem {
     case .chain(let problem): describe(problem)
-    case .rule(let rejection): "the rules would refuse this event: " + describe(rejection)
-    case .invariant(let text): "invariant broken: " + text
+    case .rule(let rejection): words(.auditRule, ["reason": describe(rejection)])
+    case .invariant(let text): words(.auditInvariant, ["detail": text])
     case .checkpoint(let seq, let expected, let found?):
-      "the published checkpoint \(seq):\(expected.prefix(16))… does not match: the log now has "
-        + "\(found.prefix(16))… at seq \(seq) (the log was rewritten after the checkpoint)"
+      words(
+        .auditCheckpointRewritten, ["seq": seq, "expected": expected.prefix(16), "found": found.prefix(16)])
     case .checkpoint(let seq, let expected, nil):
-      "the published checkpoint \(seq):\(expected.prefix(16))… does not match: the log has no seq \(seq) "
-        + "(it was cut short)"
+      words(.auditCheckpointCut, ["seq": seq, "expected": expected.prefix(16)])
     }
   }
 
-  /// The name of the rule a refusal enforces, printed after the message.
+  /// The name of the rule a refusal enforces, printed after the message: a stable key, the same in
+  /// every language.
   static func rule(of rejection: Rejection) -> String {
     switch rejection {
     case .notAuthorised: "authorisation"
@@ -135,74 +140,77 @@ enum Messages {
     }
   }
 
-  static func describe(_ rejection: Rejection) -> String {
+  func describe(_ rejection: Rejection) -> String {
     switch rejection {
     case .notAuthorised(let actor, let action, let needs):
-      "'\(actor)' may not \(action): that needs the role \(needs)"
+      words(.rejectNotAuthorised, ["actor": actor, "action": action, "role": needs])
     case .confirmOwnRecording(let record, let actor):
-      "'\(actor)' recorded \(record) and so may not confirm it; someone else must"
-    case .ownService(let member, let actor):
-      "'\(actor)' may not record or confirm service of \(member), their own"
+      words(.rejectConfirmOwnRecording, ["actor": actor, "record": record])
+    case .ownService(let member, let actor): words(.rejectOwnService, ["actor": actor, "member": member])
     case .notAccountHolder(let account, let actor):
-      "'\(actor)' may not spend from \(account): only its member may"
-    case .unknownMember(let id): "no member '\(id)'"
-    case .unknownTeam(let id): "no team '\(id)'"
-    case .unknownBranch(let id): "no branch '\(id)'"
-    case .unknownCard(let id): "no card '\(id)'"
-    case .unknownItem(let id): "no reward item '\(id)'"
-    case .unknownRecord(let id): "no service record '\(id)'"
-    case .unknownRedemption(let id): "no redemption '\(id)'"
-    case .unknownAccount(let id): "no account '\(id)'"
-    case .alreadyExists(let kind, let id): "\(kind) '\(id)' already exists"
+      words(.rejectNotAccountHolder, ["actor": actor, "account": account])
+    case .unknownMember(let id): words(.rejectUnknownMember, ["id": id])
+    case .unknownTeam(let id): words(.rejectUnknownTeam, ["id": id])
+    case .unknownBranch(let id): words(.rejectUnknownBranch, ["id": id])
+    case .unknownCard(let id): words(.rejectUnknownCard, ["id": id])
+    case .unknownItem(let id): words(.rejectUnknownItem, ["id": id])
+    case .unknownRecord(let id): words(.rejectUnknownRecord, ["id": id])
+    case .unknownRedemption(let id): words(.rejectUnknownRedemption, ["id": id])
+    case .unknownAccount(let id): words(.rejectUnknownAccount, ["id": id])
+    case .alreadyExists(let kind, let id): words(.rejectAlreadyExists, ["kind": words.thing(kind), "id": id])
     case .futureDate(let field, let date, let today):
-      "\(field) \(date) is in the future (today is \(today) in the ledger's time zone)"
+      words(.rejectFutureDate, ["field": field, "date": date, "today": today])
     case .beforeJoined(let member, let date, let joined):
-      "\(date) is before \(member) joined on \(joined)"
-    case .memberLeft(let member, let left): "\(member) left the community on \(left)"
-    case .notInTeam(let member, let team): "\(member) is not in team '\(team)'"
-    case .alreadyInTeam(let member, let team): "\(member) is already in team '\(team)'"
-    case .nonPositiveMinutes(let minutes):
-      "service time must be more than zero (got \(minutes.value) minutes)"
+      words(.rejectBeforeJoined, ["member": member, "date": date, "joined": joined])
+    case .memberLeft(let member, let left): words(.rejectMemberLeft, ["member": member, "date": left])
+    case .notInTeam(let member, let team): words(.rejectNotInTeam, ["member": member, "team": team])
+    case .alreadyInTeam(let member, let team): words(.rejectAlreadyInTeam, ["member": member, "team": team])
+    case .nonPositiveMinutes(let minutes): words(.rejectNonPositiveMinutes, ["minutes": minutes.value])
     case .dailyCapExceeded(let member, let date, let already, let adding, let cap):
-      "\(member) would have \(already.value + adding.value) minutes recorded on \(date) "
-        + "(\(already.value) already + \(adding.value) new), over the daily cap of \(cap.value) minutes "
-        + "(\(cap.hoursText) h)"
-    case .nonPositivePoints(let field, let points): "\(field) must be more than zero (got \(points))"
-    case .nonPositiveQuantity(let field, let quantity): "\(field) must be more than zero (got \(quantity))"
-    case .sameAccount(let account): "cannot transfer from \(account) to itself"
-    case .systemAccount(let account):
-      "\(account) is a system account; points move through it only by the rules"
+      words(
+        .rejectDailyCapExceeded,
+        [
+          "member": member, "date": date, "total": already.value + adding.value, "already": already.value,
+          "adding": adding.value, "cap": cap.value, "capHours": cap.hoursText,
+        ])
+    case .nonPositivePoints(let field, let points):
+      words(.rejectNonPositiveAmount, ["field": field, "amount": points])
+    case .nonPositiveQuantity(let field, let quantity):
+      words(.rejectNonPositiveAmount, ["field": field, "amount": quantity])
+    case .sameAccount(let account): words(.rejectSameAccount, ["account": account])
+    case .systemAccount(let account): words(.rejectSystemAccount, ["account": account])
     case .insufficientPoints(let account, let balance, let needed):
-      "insufficient points: \(account) has \(balance), needs \(needed)"
+      words(.rejectInsufficientPoints, ["account": account, "balance": balance, "needed": needed])
     case .insufficientStock(let item, let stock, let requested):
-      "not enough stock of '\(item)': \(stock) left, \(requested) asked for"
-    case .rewardWithdrawn(let item): "reward '\(item)' has been withdrawn"
+      words(.rejectInsufficientStock, ["item": item, "stock": stock, "requested": requested])
+    case .rewardWithdrawn(let item): words(.rejectRewardWithdrawn, ["item": item])
     case .recordNotPending(let record, let status, let action):
-      "cannot \(action) \(record): it is \(status)"
-    case .redemptionAlreadyCancelled(let id): "redemption '\(id)' is already cancelled"
-    case .creditToOtherMember(_, let account):
-      "points for a member's service may go to the member or a card, not to \(account)"
-    case .replacesUnreversedRecord(let id):
-      "--replaces \(id): only a reversed record of the same member can be replaced"
+      words(.rejectNotPending, ["action": action, "id": record, "status": words.status(status)])
+    case .redemptionAlreadyCancelled(let id): words(.rejectRedemptionAlreadyCancelled, ["id": id])
+    case .creditToOtherMember(_, let account): words(.rejectCreditToOtherMember, ["account": account])
+    case .replacesUnreversedRecord(let id): words(.rejectReplacesUnreversedRecord, ["id": id])
     case .computedValueMismatch(let field, let stored, let expected):
-      "\(field) is \(stored) but the rules give \(expected)"
-    case .invalidField(let field, let problem): "\(field) \(problem)"
-    case .roleAlreadyHeld(let actor, let role, let scope): "'\(actor)' already holds \(role) (\(scope))"
-    case .roleNotHeld(let actor, let role, let scope): "'\(actor)' does not hold \(role) (\(scope))"
-    case .roleScopeInvalid(let role, let scope): "the role \(role) cannot have the scope \(scope)"
-    case .lastAdmin(let actor): "'\(actor)' is the last admin; grant admin to someone else first"
-    case .unknownTimeZone(let zone): "unknown time zone '\(zone)'"
-    case .unknownActivity(let id): "no party activity '\(id)'"
-    case .notAPartyMember(let member): "\(member) is not a party member"
+      words(.rejectComputedValueMismatch, ["field": field, "stored": stored, "expected": expected])
+    case .invalidField(let field, let problem):
+      words(.rejectInvalidField, ["field": field, "problem": problem])
+    case .roleAlreadyHeld(let actor, let role, let scope):
+      words(.rejectRoleAlreadyHeld, ["actor": actor, "role": role.rawValue, "scope": scope])
+    case .roleNotHeld(let actor, let role, let scope):
+      words(.rejectRoleNotHeld, ["actor": actor, "role": role.rawValue, "scope": scope])
+    case .roleScopeInvalid(let role, let scope):
+      words(.rejectRoleScopeInvalid, ["role": role.rawValue, "scope": scope])
+    case .lastAdmin(let actor): words(.rejectLastAdmin, ["actor": actor])
+    case .unknownTimeZone(let zone): words(.rejectUnknownTimeZone, ["zone": zone])
+    case .unknownActivity(let id): words(.rejectUnknownActivity, ["id": id])
+    case .notAPartyMember(let member): words(.rejectNotAPartyMember, ["member": member])
     case .activityNotPending(let activity, let status, let action):
-      "cannot \(action) \(activity): it is \(status)"
+      words(.rejectNotPending, ["action": action, "id": activity, "status": words.status(status)])
     case .alreadyCheckedIn(let member, let branch, let date):
-      "\(member) already checked in to \(branch) on \(date)"
-    case .ledgerAlreadyOpened: "this ledger is already open; ledger.opened is only ever its first line"
-    case .nothingToChange(let member):
-      "nothing to change for \(member): give --name, --party, --not-party or --branch"
+      words(.rejectAlreadyCheckedIn, ["member": member, "branch": branch, "date": date])
+    case .ledgerAlreadyOpened: words(.rejectLedgerAlreadyOpened)
+    case .nothingToChange(let member): words(.rejectNothingToChange, ["member": member])
     case .idReused(let id, let seq, let field, let stored, let given):
-      "id '\(id)' was already used at seq \(seq) with different content: \(field) was \(stored), now \(given)"
+      words(.rejectIDReused, ["id": id, "seq": seq, "field": field, "stored": stored, "given": given])
     }
   }
 }

@@ -16,12 +16,19 @@ struct Report {
     var isNumeric = false
     /// Tables show a `+` on positive amounts (JSON and CSV keep plain numbers).
     var isSigned = false
+    /// How tables show a cell, e.g. a status in the reader's language; JSON and CSV keep the value
+    /// itself, which programs read.
+    var display: (@Sendable (String) -> String)?
 
-    init(_ key: String, _ title: String, numeric: Bool = false, signed: Bool = false) {
+    init(
+      _ key: String, _ title: String, numeric: Bool = false, signed: Bool = false,
+      display: (@Sendable (String) -> String)? = nil
+    ) {
       self.key = key
       self.title = title
       self.isNumeric = numeric
       self.isSigned = signed
+      self.display = display
     }
   }
 
@@ -31,6 +38,11 @@ struct Report {
   /// only when `includeFooterInData` is set.
   var footer: [[String]] = []
   var includeFooterInData = false
+  /// The rows as tables show them, when they differ from the data (labels in the reader's language,
+  /// while JSON and CSV keep the English that programs read); `nil` for `rows`.
+  var tableRows: [[String]]? = nil
+  /// The footer as tables show it, when it differs from the data (see `tableRows`); `nil` for `footer`.
+  var tableFooter: [[String]]? = nil
   /// Lines printed after a table (not in JSON or CSV).
   var notes: [String] = []
 
@@ -39,7 +51,7 @@ struct Report {
     case .table:
       let table = TextTable(
         columns: columns.map { TextTable.Column(title: $0.title, alignment: $0.isNumeric ? .right : .left) },
-        rows: rows.map(signedForTable), footer: footer)
+        rows: (tableRows ?? rows).map(signedForTable), footer: tableFooter ?? footer)
       return table.render() + notes.map { $0 + "\n" }.joined()
     case .csv:
       return CSVWriter.render(header: columns.map(\.key), rows: dataRows)
@@ -48,8 +60,10 @@ struct Report {
     }
   }
 
+  /// The row as a table shows it: signed amounts with their `+`, cells through their column's `display`.
   private func signedForTable(_ row: [String]) -> [String] {
     zip(columns, row).map { column, cell in
+      if let display = column.display { return display(cell) }
       let isPositive = !cell.hasPrefix("-") && cell.contains(where: { $0 != "0" && $0 != "." })
       return column.isSigned && isPositive ? "+" + cell : cell
     }
