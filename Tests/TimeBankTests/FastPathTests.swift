@@ -64,13 +64,11 @@ import Testing
       return
     }
     #expect(FastPathLogs.overflowsFastSeq(huge))
-    await withKnownIssue("FastLineDecoder.positiveInteger overflows (traps) on the 19th digit") {
-      await #expect(processExitsWith: .success) {
-        let line =
-          Array("{\"seq\":99999999999999999999,\"id\":\"x\"".utf8)
-          + Array(repeating: UInt8(ascii: "0"), count: 200)
-        _ = line.withUnsafeBufferPointer { FastLineDecoder.decode($0) }
-      }
+    await #expect(processExitsWith: .success) {
+      let line =
+        Array("{\"seq\":99999999999999999999,\"id\":\"x\"".utf8)
+        + Array(repeating: UInt8(ascii: "0"), count: 200)
+      _ = line.withUnsafeBufferPointer { FastLineDecoder.decode($0) }
     }
   }
 
@@ -82,14 +80,12 @@ import Testing
           "fuzz-regressions/logreader-edge-seq-overflow")))
     let reference = ReferenceAudit.run(log)
     #expect(reference.failure != nil || reference.tornTail != nil)
-    await withKnownIssue("Audit.run reads lines with FastLineDecoder first, which traps on this seq") {
-      await #expect(processExitsWith: .success) {
-        let log = Array(
-          try Data(
-            contentsOf: FastPathLogs.fixtures.appendingPathComponent(
-              "fuzz-regressions/logreader-edge-seq-overflow")))
-        _ = Audit.run(log)
-      }
+    await #expect(processExitsWith: .success) {
+      let log = Array(
+        try Data(
+          contentsOf: FastPathLogs.fixtures.appendingPathComponent(
+            "fuzz-regressions/logreader-edge-seq-overflow")))
+      _ = Audit.run(log)
     }
   }
 
@@ -566,9 +562,7 @@ extension FastPathTests {
     let records = try FastPathLogs.records(log)
     let scan = log.withUnsafeBufferPointer { buffer in LogStream.scan(buffer) { $0.seq < 3 } }
     #expect(scan.lines == 3 && scan.stopped)
-    withKnownIssue("LogStream drops the id of the line whose body returned false from `ids`") {
-      #expect(scan.ids == Dictionary(uniqueKeysWithValues: records.prefix(3).map { ($0.id, $0.seq) }))
-    }
+    #expect(scan.ids == Dictionary(uniqueKeysWithValues: records.prefix(3).map { ($0.id, $0.seq) }))
   }
 }
 
@@ -737,9 +731,7 @@ extension FastPathTests {
     let reference = ReferenceAudit.run(log)
     #expect(reference.tornTail != nil && reference.failure?.line == transfer + 1)
     #expect(report.failure == reference.failure)
-    withKnownIssue("Audit.run stops at a broken rule and no longer reports the torn tail after it") {
-      #expect(report == reference)
-    }
+    #expect(report == reference)
   }
 
   /// Checkpoints right, wrong and beyond the end, on the small log clean, torn, cut by a batch journal,

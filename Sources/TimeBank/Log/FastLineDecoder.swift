@@ -65,9 +65,10 @@ enum FastLineDecoder {
       let start = index
       var value = 0
       while index < line.count, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
+        // 18 digits always fit in an Int; longer numbers are left to the reference reader.
+        guard index - start < 18 else { return nil }
         value = value * 10 + Int(line[index] - UInt8(ascii: "0"))
         index += 1
-        guard index - start <= 18 else { return nil }
       }
       guard index > start, line[start] != UInt8(ascii: "0") else { return nil }
       return value

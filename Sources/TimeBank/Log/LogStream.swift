@@ -216,7 +216,6 @@ private struct ChainCheck {
     scan.validLength = lineStart
     guard body(record) else {
       scan.stopped = true
-      scan.ids[record.id] = nil
       return false
     }
     return true

@@ -124,6 +124,7 @@ public enum Audit {
     let state = replay.state
     if let failure = replay.failure {
       report.failure = failure
+      if result.corruption == nil { report.tornTail = result.tornTail }
     } else if let corruption = result.corruption {
       report.failure = AuditFailure(
         line: corruption.line, seq: corruption.seq, problem: .chain(corruption.problem))
@@ -167,7 +168,10 @@ public enum Audit {
 
     init(checkpoints: [Checkpoint]) { wanted = Set(checkpoints.map(\.seq)) }
 
+    /// Replays one line; after the first problem it replays no more, but lets the scan read on, so
+    /// the report can still say whether the log ends in a torn tail.
     mutating func accept(_ record: EventRecord) -> Bool {
+      guard failure == nil else { return true }
       let problem: AuditProblem?
       do {
         try Rules.validate(record.event, actor: record.actor, at: record.at, in: state)
@@ -177,7 +181,7 @@ public enum Audit {
       }
       if let problem {
         failure = AuditFailure(line: record.seq, seq: record.seq, problem: problem)
-        return false
+        return true
       }
       events = record.seq
       headHash = record.hash
