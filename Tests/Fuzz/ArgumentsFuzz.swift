@@ -16,9 +16,10 @@ public func argumentsFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 enum ArgumentOracles {
-  static let root = CommandTable.root
-  static let parser = ArgumentParser(root: CommandTable.root)
-  static let help = HelpRenderer(root: CommandTable.root)
+  static let words = Localizer.english
+  static let root = CommandTable.root(words)
+  static let parser = ArgumentParser(root: root, globalOptionNames: [LanguageOption.name])
+  static let help = HelpRenderer(root: root, globalOptions: [CommandTable.lang(words)], words: words)
 
   static func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError("oracle broken: " + message()) }
@@ -58,7 +59,7 @@ enum ArgumentOracles {
       _ = help.errorReport(for: refusal)
     case .failure(let error):
       let report = help.errorReport(for: error)
-      expect(report.hasPrefix("error: " + error.message + "\n"), "error report: \(report)")
+      expect(report.hasPrefix("error: " + error.message(in: ArgumentOracles.words) + "\n"), "error report: \(report)")
     }
     // Suggestions never crash and are among the candidates.
     if let word = words.first {
