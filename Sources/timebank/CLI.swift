@@ -125,6 +125,19 @@ enum CLI {
         exitCode: Messages.usage, output: "", errors: words(.errorLine, ["message": message]) + "\n")
     }
     var context = Context(parsed: parsed, environment: environment, words: words)
+    let result = run(handler, in: &context, help: help)
+    // A view that read a damaged page of a snapshot (a checksum that failed) may have missed entries:
+    // it runs again from the log alone, and only that run is shown.
+    guard context.snapshotChecks.contains(where: { $0() }) else { return result }
+    var again = Context(parsed: parsed, environment: environment, words: words)
+    again.usesSnapshots = false
+    return run(handler, in: &again, help: help)
+  }
+
+  private static func run(
+    _ handler: (inout Context) throws(Failure) -> Void, in context: inout Context, help: HelpRenderer
+  ) -> Result {
+    let words = context.words
     do {
       try handler(&context)
       return Result(exitCode: 0, output: context.output, errors: context.warnings)

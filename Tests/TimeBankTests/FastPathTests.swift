@@ -494,7 +494,7 @@ extension FastPathTests {
     expected.validLength = start
     expected.headHash = clean.records[index - 1].hash
     expected.corruption = LogCorruption(line: index + 1, seq: index + 1, problem: problem)
-    expected.ids = Dictionary(uniqueKeysWithValues: clean.records.prefix(index).map { ($0.id, $0.seq) })
+    expected.ids = StoredTable(Dictionary(uniqueKeysWithValues: clean.records.prefix(index).map { ($0.id, $0.seq) }))
     let broken = try FastPathStreams.streamedFromFile(FastPathLogs.joined(changed), in: directory)
     #expect(broken.scan == expected)
     #expect(broken.records == Array(clean.records.prefix(index)))
@@ -562,7 +562,7 @@ extension FastPathTests {
     let records = try FastPathLogs.records(log)
     let scan = log.withUnsafeBufferPointer { buffer in LogStream.scan(buffer) { $0.seq < 3 } }
     #expect(scan.lines == 3 && scan.stopped)
-    #expect(scan.ids == Dictionary(uniqueKeysWithValues: records.prefix(3).map { ($0.id, $0.seq) }))
+    #expect(scan.ids.dictionary == Dictionary(uniqueKeysWithValues: records.prefix(3).map { ($0.id, $0.seq) }))
   }
 }
 
@@ -1250,7 +1250,7 @@ enum FastPathStreams {
     }
     scan.lines = records.count
     scan.headHash = records.last?.hash ?? LogLine.genesisHash
-    scan.ids = Dictionary(records.map { ($0.id, $0.seq) }, uniquingKeysWith: { first, _ in first })
+    scan.ids = StoredTable(Dictionary(records.map { ($0.id, $0.seq) }, uniquingKeysWith: { first, _ in first }))
     return (records, scan)
   }
 

@@ -449,7 +449,7 @@ extension TestCommunity {
     #expect(ids[1] != ids[0])
     #expect(result.outcomes.count == 3)
     #expect(
-      community.state.minutesByDay[TestCommunity.m1]?[try TestSupport.date("2025-06-28")] == Minutes(120))
+      community.state.minutesByDay[MemberDay(TestCommunity.m1, try TestSupport.date("2025-06-28"))] == Minutes(120))
   }
 
   @Test func aMemberWithoutAJoinDateKeepsTheDateOfTheFirstImport() throws {

@@ -515,7 +515,7 @@ import Testing
     try c.confirm(RecordID("a"))
     try c.run(.serviceReversed(record: RecordID("a"), reason: "登记错误"), id: "reverse-a", by: Self.sun)
     try c.record(C.m1, minutes: 300, on: "2025-06-20", id: "g")
-    #expect(c.state.minutesByDay[C.m1]?[day] == Minutes(720))
+    #expect(c.state.minutesByDay[MemberDay(C.m1, day)] == Minutes(720))
   }
 
   @Test func dailyCapComesFromThePolicyForTheServiceDate() throws {

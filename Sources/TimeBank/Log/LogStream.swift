@@ -16,7 +16,7 @@ public struct LogScan: Equatable, Sendable {
   /// Whether the consumer asked to stop before the end.
   public var stopped = false
   /// The id of every line handed on, and its `seq`.
-  public var ids: [String: Int] = [:]
+  public var ids = StoredTable<String, Int>()
 }
 
 /// Reads a log block by block and hands each verified line on in order, without holding the log in
@@ -68,7 +68,8 @@ public enum LogStream {
       committedLength: committedLength ?? LogFile.committedLength(of: file.path, fileLength: length),
       progress: progress)
     chain.resume(from: &start)
-    var buffer = [UInt8](repeating: 0, count: 1 << 24)
+    // Up to 16 MiB at a time; less for a short tail after a snapshot (zeroing costs time too).
+    var buffer = [UInt8](repeating: 0, count: min(1 << 24, max(1 << 16, chain.end - chain.scan.validLength)))
     var filled = 0
     var offset = chain.scan.validLength  // file offset of buffer[0]
     var read = offset  // bytes of the file read so far
@@ -120,15 +121,17 @@ private struct ChainCheck {
     self.totalLength = totalLength
     self.progress = progress
     end = min(committedLength ?? totalLength, totalLength)
-    // Lines are a few hundred bytes: reserving for one per 300 spares the id table most of its regrowth.
-    scan.ids.reserveCapacity(min(end / 300, 1 << 24))
   }
 
   mutating func shorten(to length: Int) { end = min(end, length) }
 
   /// Continues after lines already verified (nothing, for a fresh `LogScan`), taking over their ids.
   mutating func resume(from start: inout LogScan) {
-    guard start.lines > 0 else { return }
+    guard start.lines > 0 else {
+      // Lines are a few hundred bytes: reserving for one per 300 spares the id table most of its regrowth.
+      scan.ids.reserveCapacity(min(end / 300, 1 << 24))
+      return
+    }
     swap(&scan, &start)
     lineStart = scan.validLength
   }

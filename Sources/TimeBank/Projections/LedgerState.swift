@@ -128,6 +128,17 @@ public struct Transfer: Equatable, Sendable {
   public var kind: PostingKind
 }
 
+/// A member and a service date: the key of the minutes recorded that day, for the daily cap.
+public struct MemberDay: Hashable, Sendable {
+  public var member: MemberID
+  public var date: LocalDate
+
+  public init(_ member: MemberID, _ date: LocalDate) {
+    self.member = member
+    self.date = date
+  }
+}
+
 /// The whole ledger as of some `seq`: a pure fold over the log's events, used by every rule and view.
 public struct LedgerState: Equatable, Sendable {
   public var community = ""
@@ -140,17 +151,20 @@ public struct LedgerState: Equatable, Sendable {
   public var teams: [TeamID: TeamState] = [:]
   public var branches: [BranchID: String] = [:]
   public var cards: [CardID: CardState] = [:]
-  public var records: [RecordID: RecordState] = [:]
+  public var records = StoredTable<RecordID, RecordState>()
   public var rewards: [ItemID: RewardState] = [:]
-  public var redemptions: [RedemptionID: RedemptionState] = [:]
+  public var redemptions = StoredTable<RedemptionID, RedemptionState>()
   public var accounts: [AccountID: AccountTotals] = [:]
   /// Party members' check-ins (双报到), in log order.
   public var checkIns: [MemberID: [CheckInState]] = [:]
   public var activities: [ActivityID: ActivityState] = [:]
   /// Minutes recorded per member per service date, for the daily cap (pending and confirmed only).
-  public var minutesByDay: [MemberID: [LocalDate: Minutes]] = [:]
+  public var minutesByDay = StoredTable<MemberDay, Minutes>()
   /// Every event id so far and its `seq`.
-  public var ids: [String: Int] = [:]
+  public var ids = StoredTable<String, Int>()
+  /// Points that pending records would earn, per account they credit, under the policies now (kept as
+  /// events arrive, and worked out again when the policy changes).
+  public internal(set) var pendingPoints: [AccountID: Points] = [:]
   public var lastSeq = 0
   public var headHash = LogLine.genesisHash
 
@@ -211,20 +225,31 @@ public struct LedgerState: Equatable, Sendable {
   }
 
   /// Points that pending records of `account` would earn under the policy for their dates.
-  public func pendingPoints(of account: AccountID) -> Points {
-    pendingPointsByAccount()[account] ?? .zero
+  public func pendingPoints(of account: AccountID) -> Points { pendingPoints[account] ?? .zero }
+
+  /// Points that pending records would earn, for every account they credit.
+  public func pendingPointsByAccount() -> [AccountID: Points] { pendingPoints }
+
+  /// Points that pending records would earn, worked out from every record (after a policy change).
+  /// - Complexity: O(r) in the number of records.
+  func computedPendingPoints() -> [AccountID: Points] {
+    var pending: [AccountID: Points] = [:]
+    for (_, record) in records where record.status == .pending {
+      pending[record.entry.creditTo, default: .zero] += pointsIfConfirmed(record.entry)
+    }
+    return pending.filter { $0.value != .zero }
   }
 
-  /// Points that pending records would earn, for every account they credit, in one pass.
-  /// - Complexity: O(r) in the number of records.
-  public func pendingPointsByAccount() -> [AccountID: Points] {
-    var pending: [AccountID: Points] = [:]
-    for record in records.values where record.status == .pending {
-      let points = policy(on: record.entry.date).points(
-        for: record.entry.minutes, category: record.entry.category)
-      pending[record.entry.creditTo, default: .zero] += points
-    }
-    return pending
+  /// What confirming a service entry would earn under the policy for its date.
+  private func pointsIfConfirmed(_ entry: ServiceEntry) -> Points {
+    policy(on: entry.date).points(for: entry.minutes, category: entry.category)
+  }
+
+  /// Moves the pending points of `entry`'s account by `sign` times what it would earn.
+  private mutating func countPending(_ entry: ServiceEntry, _ sign: Int64) {
+    let points = pointsIfConfirmed(entry)
+    let total = (pendingPoints[entry.creditTo] ?? .zero) + Points(hundredths: sign * points.hundredths)
+    pendingPoints[entry.creditTo] = total == .zero ? nil : total
   }
 
   /// The points movements an event makes, worked out from the state before it.
@@ -275,6 +300,7 @@ public struct LedgerState: Equatable, Sendable {
       roles[record.actor, default: []].insert(RoleGrant(role: .admin, scope: .all))
     case .policyChanged(let effective, let policy):
       policies.append(PolicyPeriod(effective: effective, policy: policy))
+      pendingPoints = computedPendingPoints()
     case .roleGranted(let actor, let role, let scope):
       roles[actor, default: []].insert(RoleGrant(role: role, scope: scope))
     case .roleRevoked(let actor, let role, let scope):
@@ -305,22 +331,33 @@ public struct LedgerState: Equatable, Sendable {
     case .serviceRecorded(let entry):
       records[RecordID(record.id)] = RecordState(
         entry: entry, recordedBy: record.actor, status: .pending, seq: record.seq)
-      minutesByDay[entry.member, default: [:]][entry.date, default: .zero] += entry.minutes
+      minutesByDay[MemberDay(entry.member, entry.date), default: .zero] += entry.minutes
+      countPending(entry, 1)
     case .serviceConfirmed(let id, let points):
-      records[id]?.status = .confirmed(points: points)
-      records[id]?.decidedBy = record.actor
-      if let entry = records[id]?.entry { members[entry.member]?.confirmedMinutes += entry.minutes }
+      if var stored = records[id] {
+        if stored.status == .pending { countPending(stored.entry, -1) }
+        stored.status = .confirmed(points: points)
+        stored.decidedBy = record.actor
+        records[id] = stored
+        members[stored.entry.member]?.confirmedMinutes += stored.entry.minutes
+      }
     case .serviceRejected(let id, _):
-      records[id]?.status = .rejected
-      records[id]?.decidedBy = record.actor
-      if let entry = records[id]?.entry { minutesByDay[entry.member]?[entry.date]? -= entry.minutes }
+      if var stored = records[id] {
+        if stored.status == .pending { countPending(stored.entry, -1) }
+        stored.status = .rejected
+        stored.decidedBy = record.actor
+        records[id] = stored
+        let day = MemberDay(stored.entry.member, stored.entry.date)
+        if let minutes = minutesByDay[day] { minutesByDay[day] = minutes - stored.entry.minutes }
+      }
     case .serviceReversed(let id, _):
-      if let stored = records[id], case .confirmed(let points) = stored.status {
-        records[id]?.status = .reversed(points: points)
-        records[id]?.decidedBy = record.actor
-        let record = stored
-        members[record.entry.member]?.confirmedMinutes -= record.entry.minutes
-        minutesByDay[record.entry.member]?[record.entry.date]? -= record.entry.minutes
+      if var stored = records[id], case .confirmed(let points) = stored.status {
+        stored.status = .reversed(points: points)
+        stored.decidedBy = record.actor
+        records[id] = stored
+        members[stored.entry.member]?.confirmedMinutes -= stored.entry.minutes
+        let day = MemberDay(stored.entry.member, stored.entry.date)
+        if let minutes = minutesByDay[day] { minutesByDay[day] = minutes - stored.entry.minutes }
       }
     case .pointsTransferred:
       break
@@ -335,8 +372,9 @@ public struct LedgerState: Equatable, Sendable {
       redemptions[RedemptionID(record.id)] = RedemptionState(
         account: account, item: item, quantity: quantity, points: points)
     case .redemptionCancelled(let id, _):
-      if let redemption = redemptions[id], !redemption.isCancelled {
-        redemptions[id]?.isCancelled = true
+      if var redemption = redemptions[id], !redemption.isCancelled {
+        redemption.isCancelled = true
+        redemptions[id] = redemption
         rewards[redemption.item]?.stock += redemption.quantity
       }
     case .partyReported(let checkIn):

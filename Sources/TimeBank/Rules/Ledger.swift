@@ -49,6 +49,8 @@ public final class Ledger {
   /// Whether appends keep the snapshot fresh (see `Snapshot.isDue`). A bulk writer may turn it off and
   /// call `writeSnapshot()` once at the end.
   public var refreshesSnapshot = true
+  /// Whether the state is loaded from the snapshot; false once a snapshot turned out damaged.
+  private var usesSnapshot = true
 
   private init(path: String, file: LogFile, loaded: LoadedLedger) {
     self.path = path
@@ -130,6 +132,18 @@ public final class Ledger {
   public func execute(_ commands: [Command], actor: ActorID, at now: Timestamp) throws(LedgerError)
     -> [Outcome]
   {
+    if let outcomes = try attempt(commands, actor: actor, at: now) { return outcomes }
+    // The snapshot turned out damaged while deciding (a page failed its checksum, so a lookup may have
+    // missed an entry): nothing was written; decide again on the state rebuilt from the log alone.
+    usesSnapshot = false
+    try reload()
+    return try attempt(commands, actor: actor, at: now) ?? []
+  }
+
+  /// `execute`, or nil (with nothing written) when the state's snapshot turned out damaged.
+  private func attempt(_ commands: [Command], actor: ActorID, at now: Timestamp) throws(LedgerError)
+    -> [Outcome]?
+  {
     if let problem = IdentifierSyntax.problem(with: actor.rawValue) {
       throw .rejected(.invalidField(field: "actor", problem: problem), index: 0)
     }
@@ -174,6 +188,7 @@ public final class Ledger {
         bytes.append(contentsOf: line.bytes)
         outcomes.append(.appended(record))
       }
+      if state.isFromDamagedSnapshot { return nil }
       if !bytes.isEmpty {
         do {
           try file.append(bytes, expectedLength: length)
@@ -183,7 +198,9 @@ public final class Ledger {
         length += bytes.count
       }
     } catch {
-      if !newRecords.isEmpty { try reload() }
+      let damaged = state.isFromDamagedSnapshot
+      if !newRecords.isEmpty || damaged { try reload() }
+      if damaged { return nil }
       throw error
     }
     if refreshesSnapshot && Snapshot.isDue(lastSeq: state.lastSeq, snapshotSeq: snapshotSeq) {
@@ -223,7 +240,7 @@ public final class Ledger {
   /// Loads the state again from the log, after commands applied to it were not written.
   private func reload() throws(LedgerError) {
     do throws(LogError) {
-      let loaded = try Snapshot.load(file)
+      let loaded = try Snapshot.load(file, usingSnapshot: usesSnapshot)
       state = loaded.state
       length = loaded.validLength
     } catch {
@@ -233,7 +250,7 @@ public final class Ledger {
 
   /// An id for a command given none: `rec-<seq>` for service records, `red-<seq>` for redemptions,
   /// `ev-<seq>` otherwise, with a suffix in the unlikely case a user already chose that key.
-  static func generatedID(for event: Event, seq: Int, taken: [String: Int]) -> String {
+  static func generatedID(for event: Event, seq: Int, taken: StoredTable<String, Int>) -> String {
     let prefix =
       switch event {
       case .serviceRecorded: "rec"

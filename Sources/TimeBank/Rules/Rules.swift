@@ -354,7 +354,7 @@ private struct Checker {
     if let left = member.left, entry.date > left { throw .memberLeft(member: entry.member, left: left) }
     guard entry.minutes.value > 0 else { throw .nonPositiveMinutes(entry.minutes) }
     let cap = state.policy(on: entry.date).dailyCap
-    let already = state.minutesByDay[entry.member]?[entry.date] ?? .zero
+    let already = state.minutesByDay[MemberDay(entry.member, entry.date)] ?? .zero
     guard entry.minutes.value <= cap.value - already.value else {
       throw .dailyCapExceeded(
         member: entry.member, date: entry.date, alreadyRecorded: already, adding: entry.minutes, cap: cap)

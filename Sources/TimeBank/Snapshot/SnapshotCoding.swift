@@ -10,7 +10,7 @@ struct SnapshotDecodingError: Error, Equatable {
 /// The format is private to this version of the program (the header carries a version); a snapshot is a
 /// cache, so nothing else reads it.
 struct SnapshotWriter {
-  private(set) var bytes: [UInt8] = []
+  var bytes: [UInt8] = []
 
   init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
 
@@ -25,6 +25,38 @@ struct SnapshotWriter {
   }
 
   mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+  mutating func fixed32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+  mutating func fixed64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+  mutating func raw(_ buffer: UnsafeRawBufferPointer) { bytes.append(contentsOf: buffer) }
+  mutating func zeros(_ count: Int) { bytes.append(contentsOf: repeatElement(0, count: count)) }
+
+  /// Pads with zeros to a multiple of `alignment` bytes.
+  mutating func align(_ alignment: Int) {
+    let rest = bytes.count % alignment
+    if rest != 0 { zeros(alignment - rest) }
+  }
+
+  /// Overwrites 8 bytes at `offset` with `value`.
+  mutating func set64(_ value: UInt64, at offset: Int) {
+    bytes.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt64.self) }
+  }
+
+  /// Fills the `count` slots at `start` (a power of two, zeroed) with entries by hash, linear probing:
+  /// each slot holds the hash's top 24 bits and the entry's offset plus one.
+  mutating func fillSlots(at start: Int, count: Int, with entries: [(hash: UInt64, offset: Int)]) {
+    let mask = count - 1
+    bytes.withUnsafeMutableBytes { raw in
+      for (hash, offset) in entries {
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while raw.loadUnaligned(fromByteOffset: start + index * 8, as: UInt64.self) != 0 {
+          index = (index + 1) & mask
+        }
+        let slot = (hash >> 40) << 40 | UInt64(offset)
+        raw.storeBytes(of: slot.littleEndian, toByteOffset: start + index * 8, as: UInt64.self)
+      }
+    }
+  }
 
   mutating func string(_ value: String) {
     var value = value
@@ -214,10 +246,11 @@ struct SnapshotReader {
 }
 
 extension LedgerState {
-  /// The state as snapshot bytes.
-  /// - Complexity: O(n) in the size of the state.
-  func snapshotBytes() -> [UInt8] {
-    var out = SnapshotWriter(capacity: 64 + ids.count * 24 + records.count * 96)
+  /// The small part of the state as snapshot bytes: all but the four large tables, which a snapshot
+  /// keeps as `TableSection`s.
+  /// - Complexity: O(n) in the size of that part (members, accounts, teams, roles, party check-ins…).
+  func snapshotCoreBytes() -> [UInt8] {
+    var out = SnapshotWriter(capacity: 64 + members.count * 96)
     out.string(community)
     out.string(timeZoneName)
     out.int(policies.count)
@@ -268,24 +301,6 @@ extension LedgerState {
       out.string(card.kind.rawValue)
       out.string(card.holder)
     }
-    out.int(records.count)
-    for (id, record) in records {
-      out.string(id.rawValue)
-      out.entry(record.entry)
-      out.string(record.recordedBy.rawValue)
-      switch record.status {
-      case .pending: out.int(0)
-      case .confirmed(let points):
-        out.int(1)
-        out.points(points)
-      case .rejected: out.int(2)
-      case .reversed(let points):
-        out.int(3)
-        out.points(points)
-      }
-      out.optional(record.decidedBy) { $0.string($1.rawValue) }
-      out.int(record.seq)
-    }
     out.int(rewards.count)
     for (id, reward) in rewards {
       out.string(id.rawValue)
@@ -297,15 +312,6 @@ extension LedgerState {
       out.int(listing.stock)
       out.int(reward.stock)
       out.bool(reward.isWithdrawn)
-    }
-    out.int(redemptions.count)
-    for (id, redemption) in redemptions {
-      out.string(id.rawValue)
-      out.account(redemption.account)
-      out.string(redemption.item.rawValue)
-      out.int(redemption.quantity)
-      out.points(redemption.points)
-      out.bool(redemption.isCancelled)
     }
     out.int(accounts.count)
     for (account, totals) in accounts {
@@ -341,29 +347,20 @@ extension LedgerState {
       out.optional(state.decidedBy) { $0.string($1.rawValue) }
       out.int(state.seq)
     }
-    out.int(minutesByDay.count)
-    for (member, days) in minutesByDay {
-      out.string(member.rawValue)
-      out.int(days.count)
-      for (date, minutes) in days {
-        out.date(date)
-        out.minutes(minutes)
-      }
-    }
-    out.int(ids.count)
-    for (id, seq) in ids {
-      out.string(id)
-      out.int(seq)
+    out.int(pendingPoints.count)
+    for (account, points) in pendingPoints {
+      out.account(account)
+      out.points(points)
     }
     out.int(lastSeq)
     out.string(headHash)
     return out.bytes
   }
 
-  /// The state written by `snapshotBytes()`.
+  /// The small part of the state written by `snapshotCoreBytes()`, with empty large tables.
   /// - Throws: `SnapshotDecodingError` when the bytes are not a whole, well-formed snapshot.
   /// - Complexity: O(n) in the size of the bytes.
-  init(snapshot bytes: UnsafeRawBufferPointer) throws(SnapshotDecodingError) {
+  init(snapshotCore bytes: UnsafeRawBufferPointer) throws(SnapshotDecodingError) {
     self.init()
     var input = SnapshotReader(bytes)
     community = try input.string()
@@ -408,38 +405,12 @@ extension LedgerState {
       cards[id] = CardState(
         name: try input.string(), kind: try input.rawValue(CardKind.self), holder: try input.string())
     }
-    let recordCount = try input.count()
-    records.reserveCapacity(recordCount)
-    for _ in 0..<recordCount {
-      let id = RecordID(try input.string())
-      let entry = try input.entry()
-      let recordedBy = ActorID(try input.string())
-      let status: RecordStatus
-      switch try input.int() {
-      case 0: status = .pending
-      case 1: status = .confirmed(points: try input.points())
-      case 2: status = .rejected
-      case 3: status = .reversed(points: try input.points())
-      default: throw input.failure("bad record status")
-      }
-      let decidedBy = try input.optional { reader throws(SnapshotDecodingError) in ActorID(try reader.string()) }
-      records[id] = RecordState(
-        entry: entry, recordedBy: recordedBy, status: status, decidedBy: decidedBy, seq: try input.int())
-    }
     for _ in 0..<(try input.count()) {
       let id = ItemID(try input.string())
       let listing = RewardListing(
         item: ItemID(try input.string()), name: try input.string(), kind: try input.rawValue(RewardKind.self),
         price: try input.points(), stock: try input.int())
       rewards[id] = RewardState(listing: listing, stock: try input.int(), isWithdrawn: try input.bool())
-    }
-    let redemptionCount = try input.count()
-    redemptions.reserveCapacity(redemptionCount)
-    for _ in 0..<redemptionCount {
-      let id = RedemptionID(try input.string())
-      redemptions[id] = RedemptionState(
-        account: try input.account(), item: ItemID(try input.string()), quantity: try input.int(),
-        points: try input.points(), isCancelled: try input.bool())
     }
     let accountCount = try input.count()
     accounts.reserveCapacity(accountCount)
@@ -475,21 +446,83 @@ extension LedgerState {
         decidedBy: try input.optional { reader throws(SnapshotDecodingError) in ActorID(try reader.string()) },
         seq: try input.int())
     }
-    let dayMembers = try input.count()
-    minutesByDay.reserveCapacity(dayMembers)
-    for _ in 0..<dayMembers {
-      let member = MemberID(try input.string())
-      let count = try input.count()
-      var days: [LocalDate: Minutes] = [:]
-      days.reserveCapacity(count)
-      for _ in 0..<count { days[try input.date()] = try input.minutes() }
-      minutesByDay[member] = days
-    }
-    let idCount = try input.count()
-    ids.reserveCapacity(idCount)
-    for _ in 0..<idCount { ids[try input.string()] = try input.int() }
+    for _ in 0..<(try input.count()) { pendingPoints[try input.account()] = try input.points() }
     lastSeq = try input.int()
     headHash = try input.string()
     guard input.isAtEnd else { throw input.failure("bytes after the state") }
   }
+}
+
+extension TableCodec where Key == RecordID, Value == RecordState {
+  static let records = TableCodec(
+    writeKey: { key, out in out.string(key.rawValue) },
+    readKey: { input throws(SnapshotDecodingError) in RecordID(try input.string()) },
+    writeValue: { record, out in
+      out.entry(record.entry)
+      out.string(record.recordedBy.rawValue)
+      switch record.status {
+      case .pending: out.int(0)
+      case .confirmed(let points):
+        out.int(1)
+        out.points(points)
+      case .rejected: out.int(2)
+      case .reversed(let points):
+        out.int(3)
+        out.points(points)
+      }
+      out.optional(record.decidedBy) { $0.string($1.rawValue) }
+      out.int(record.seq)
+    },
+    readValue: { input throws(SnapshotDecodingError) in
+      let entry = try input.entry()
+      let recordedBy = ActorID(try input.string())
+      let status: RecordStatus
+      switch try input.int() {
+      case 0: status = .pending
+      case 1: status = .confirmed(points: try input.points())
+      case 2: status = .rejected
+      case 3: status = .reversed(points: try input.points())
+      default: throw input.failure("bad record status")
+      }
+      let decidedBy = try input.optional { reader throws(SnapshotDecodingError) in ActorID(try reader.string()) }
+      return RecordState(
+        entry: entry, recordedBy: recordedBy, status: status, decidedBy: decidedBy, seq: try input.int())
+    })
+}
+
+extension TableCodec where Key == RedemptionID, Value == RedemptionState {
+  static let redemptions = TableCodec(
+    writeKey: { key, out in out.string(key.rawValue) },
+    readKey: { input throws(SnapshotDecodingError) in RedemptionID(try input.string()) },
+    writeValue: { redemption, out in
+      out.account(redemption.account)
+      out.string(redemption.item.rawValue)
+      out.int(redemption.quantity)
+      out.points(redemption.points)
+      out.bool(redemption.isCancelled)
+    },
+    readValue: { input throws(SnapshotDecodingError) in
+      RedemptionState(
+        account: try input.account(), item: ItemID(try input.string()), quantity: try input.int(),
+        points: try input.points(), isCancelled: try input.bool())
+    })
+}
+
+extension TableCodec where Key == String, Value == Int {
+  static let ids = TableCodec(
+    writeKey: { key, out in out.string(key) },
+    readKey: { input throws(SnapshotDecodingError) in try input.string() },
+    writeValue: { seq, out in out.int(seq) },
+    readValue: { input throws(SnapshotDecodingError) in try input.int() })
+}
+
+extension TableCodec where Key == MemberDay, Value == Minutes {
+  static let minutesByDay = TableCodec(
+    writeKey: { key, out in
+      out.string(key.member.rawValue)
+      out.date(key.date)
+    },
+    readKey: { input throws(SnapshotDecodingError) in MemberDay(MemberID(try input.string()), try input.date()) },
+    writeValue: { minutes, out in out.minutes(minutes) },
+    readValue: { input throws(SnapshotDecodingError) in try input.minutes() })
 }

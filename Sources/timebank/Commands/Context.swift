@@ -9,6 +9,11 @@ struct Context {
   let words: Localizer
   var output = ""
   var warnings = ""
+  /// Whether views load the state from the log's snapshot (false when running again after a snapshot
+  /// turned out damaged).
+  var usesSnapshots = true
+  /// For each state a view loaded from a snapshot: whether that snapshot turned out damaged.
+  var snapshotChecks: [@Sendable () -> Bool] = []
 
   /// How failures are worded, in this run's language.
   var messages: Messages { Messages(words: words) }

@@ -56,7 +56,8 @@ extension Context {
   /// reported and ignored.
   mutating func currentState(at path: String) throws(Failure) -> LoadedLedger {
     do {
-      let loaded = try Snapshot.load(LogFile.openForReading(path))
+      let loaded = try Snapshot.load(LogFile.openForReading(path), usingSnapshot: usesSnapshots)
+      snapshotChecks.append(loaded.state.snapshotDamageCheck)
       if let tail = loaded.tornTail { warnTornTail(path, tail) }
       return loaded
     } catch {

@@ -1,0 +1,333 @@
+import Foundation
+
+/// A dictionary whose older entries may stay in a snapshot file, read one at a time when asked for.
+///
+/// The state's large tables (service records, redemptions, event ids, minutes per member and day) grow
+/// with the log. Decoding all of them to answer one `balance` or to append one line would cost time in
+/// proportion to the log; a `StoredTable` instead looks an entry up in the snapshot's on-disk hash
+/// table (`base`) and keeps only what changed since in memory (`changes`).
+///
+/// Entries are never removed from the base: a key can be removed only if it was added since.
+public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+  /// The table as the snapshot left it, or nil (a state rebuilt from the first line).
+  var base: TableSection<Key, Value>?
+  /// Entries added or changed since the snapshot.
+  private(set) var changes: [Key: Value] = [:]
+  /// Keys of `changes` that are not in the base.
+  private var added = 0
+
+  public init() {}
+
+  init(base: TableSection<Key, Value>?) { self.base = base }
+
+  /// A table holding `dictionary`'s entries, all in memory.
+  public init(_ dictionary: [Key: Value]) {
+    changes = dictionary
+    added = dictionary.count
+  }
+
+  public var count: Int { (base?.count ?? 0) + added }
+  public var isEmpty: Bool { count == 0 }
+
+  public mutating func reserveCapacity(_ capacity: Int) { changes.reserveCapacity(capacity) }
+
+  public subscript(key: Key) -> Value? {
+    get {
+      if let value = changes[key] { return value }
+      return base?.lookup(key)
+    }
+    set {
+      if let newValue {
+        updateValue(newValue, forKey: key)
+      } else {
+        removeValue(forKey: key)
+      }
+    }
+  }
+
+  public subscript(key: Key, default value: @autoclosure () -> Value) -> Value {
+    get { self[key] ?? value() }
+    set { updateValue(newValue, forKey: key) }
+  }
+
+  /// Sets the value for `key` and returns the one it replaces, if any.
+  @discardableResult
+  public mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
+    if let old = changes.updateValue(value, forKey: key) { return old }
+    guard let base, let old = base.lookup(key) else {
+      added += 1
+      return nil
+    }
+    return old
+  }
+
+  /// Removes a key added since the snapshot.
+  /// - Precondition: the key is not in the base (the ledger never forgets an entry it wrote).
+  @discardableResult
+  public mutating func removeValue(forKey key: Key) -> Value? {
+    guard let old = changes.removeValue(forKey: key) else {
+      precondition(base?.contains(key) != true, "an entry of the snapshot cannot be removed")
+      return nil
+    }
+    if base?.contains(key) != true { added -= 1 }
+    return old
+  }
+
+  /// The entries that satisfy `isIncluded`, as a dictionary.
+  public func filter(_ isIncluded: ((key: Key, value: Value)) throws -> Bool) rethrows -> [Key: Value] {
+    var result: [Key: Value] = [:]
+    for entry in self where try isIncluded(entry) { result[entry.key] = entry.value }
+    return result
+  }
+
+  /// Every entry, as a dictionary.
+  public var dictionary: [Key: Value] { filter { _ in true } }
+
+  /// Every value, in no particular order.
+  public var values: [Value] { map(\.value) }
+  /// Every key, in no particular order.
+  public var keys: [Key] { map(\.key) }
+}
+
+extension StoredTable: Sequence {
+  public struct Iterator: IteratorProtocol {
+    private var baseEntries: IndexingIterator<[(key: Key, value: Value)]>
+    private var changed: Dictionary<Key, Value>.Iterator
+
+    fileprivate init(_ table: StoredTable) {
+      var fromBase: [(key: Key, value: Value)] = []
+      if let base = table.base {
+        fromBase.reserveCapacity(base.count)
+        base.forEach { key, value in
+          if table.changes[key] == nil { fromBase.append((key, value)) }
+        }
+      }
+      baseEntries = fromBase.makeIterator()
+      changed = table.changes.makeIterator()
+    }
+
+    public mutating func next() -> (key: Key, value: Value)? {
+      if let entry = baseEntries.next() { return entry }
+      return changed.next()
+    }
+  }
+
+  public func makeIterator() -> Iterator { Iterator(self) }
+  public var underestimatedCount: Int { count }
+}
+
+extension StoredTable: Equatable where Value: Equatable {
+  /// Same keys with the same values, wherever each entry is kept. A table whose snapshot turned out
+  /// damaged on the way equals nothing (its entries could not all be read).
+  public static func == (lhs: StoredTable, rhs: StoredTable) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    for (key, value) in lhs where rhs[key] != value { return false }
+    return lhs.base?.file.isDamaged != true && rhs.base?.file.isDamaged != true
+  }
+}
+
+extension StoredTable: ExpressibleByDictionaryLiteral {
+  public init(dictionaryLiteral elements: (Key, Value)...) {
+    self.init()
+    for (key, value) in elements { self[key] = value }
+  }
+}
+
+/// How the entries of one table are written as bytes in a snapshot, and read back.
+struct TableCodec<Key, Value>: Sendable {
+  var writeKey: @Sendable (Key, inout SnapshotWriter) -> Void
+  var readKey: @Sendable (inout SnapshotReader) throws(SnapshotDecodingError) -> Key
+  var writeValue: @Sendable (Value, inout SnapshotWriter) -> Void
+  var readValue: @Sendable (inout SnapshotReader) throws(SnapshotDecodingError) -> Value
+}
+
+/// One table of a mapped snapshot: an open-addressing hash table of slots, then the entries.
+///
+/// A slot is 8 bytes: the top 24 bits of the key's hash, then (in the low 40 bits) the entry's offset
+/// after the slots plus one; 0 is an empty slot. An entry is the key's length and the value's length
+/// (4 bytes each), then the key's bytes and the value's. Every byte is read through
+/// `MappedSnapshot.checked`, which verifies its page's checksum first.
+final class TableSection<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+  let file: MappedSnapshot
+  /// File offsets: the first slot, and the entries (just after the last slot) to `end`.
+  let slotsStart: Int
+  let entriesStart: Int
+  let end: Int
+  let slotCount: Int
+  let count: Int
+  let codec: TableCodec<Key, Value>
+
+  init(file: MappedSnapshot, start: Int, slotCount: Int, count: Int, length: Int, codec: TableCodec<Key, Value>) {
+    self.file = file
+    slotsStart = start
+    entriesStart = start + slotCount * 8
+    end = start + length
+    self.slotCount = slotCount
+    self.count = count
+    self.codec = codec
+  }
+
+  func contains(_ key: Key) -> Bool { lookup(key) != nil }
+
+  /// The value stored for `key`, or nil when there is none or its bytes are damaged (then the snapshot
+  /// is reported damaged and the command runs again without it).
+  func lookup(_ key: Key) -> Value? {
+    var encoded = SnapshotWriter(capacity: 32)
+    codec.writeKey(key, &encoded)
+    return encoded.bytes.withUnsafeBytes { wanted -> Value? in
+      let hash = TableSection.hash(wanted)
+      let mask = slotCount - 1
+      var index = Int(truncatingIfNeeded: hash) & mask
+      for _ in 0..<slotCount {
+        guard let slotBytes = file.checked(slotsStart + index * 8, count: 8) else { return nil }
+        let slot = UInt64(littleEndian: slotBytes.loadUnaligned(as: UInt64.self))
+        if slot == 0 { return nil }
+        if slot >> 40 == hash >> 40 {
+          guard let entry = self.entry(at: entriesStart + Int(slot & 0xFF_FFFF_FFFF) - 1) else { return nil }
+          if entry.key.elementsEqual(wanted) {
+            var reader = SnapshotReader(entry.value)
+            guard let value = try? codec.readValue(&reader), reader.isAtEnd else {
+              file.reportDamage()
+              return nil
+            }
+            return value
+          }
+        }
+        index = (index + 1) & mask
+      }
+      return nil
+    }
+  }
+
+  /// Calls `body` with every entry, in slot order; stops early if the bytes are damaged.
+  func forEach(_ body: (Key, Value) -> Void) {
+    forEachEntry { _, key, value in
+      guard let key = try? decode(key, with: codec.readKey), let value = try? decode(value, with: codec.readValue)
+      else {
+        file.reportDamage()
+        return false
+      }
+      body(key, value)
+      return true
+    }
+  }
+
+  /// Calls `body` with every entry's hash, key bytes and value bytes, in the order they are stored;
+  /// `body` returns false to stop.
+  func forEachEntry(_ body: (UInt64, UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool) {
+    var offset = entriesStart
+    while offset < end {
+      guard let entry = entry(at: offset) else { return }
+      guard body(TableSection.hash(entry.key), entry.key, entry.value) else { return }
+      offset += 8 + entry.key.count + entry.value.count
+    }
+  }
+
+  private func decode<T>(
+    _ bytes: UnsafeRawBufferPointer, with read: (inout SnapshotReader) throws(SnapshotDecodingError) -> T
+  ) throws(SnapshotDecodingError) -> T {
+    var reader = SnapshotReader(bytes)
+    let value = try read(&reader)
+    guard reader.isAtEnd else { throw reader.failure("bytes after an entry") }
+    return value
+  }
+
+  /// The key and value bytes of the entry at file offset `offset`, checked.
+  private func entry(at offset: Int) -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)? {
+    guard offset >= entriesStart, offset + 8 <= end, let lengths = file.checked(offset, count: 8) else {
+      file.reportDamage()
+      return nil
+    }
+    let keyLength = Int(UInt32(littleEndian: lengths.loadUnaligned(as: UInt32.self)))
+    let valueLength = Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+    let total = 8 + keyLength + valueLength
+    guard offset + total <= end, let bytes = file.checked(offset, count: total) else {
+      file.reportDamage()
+      return nil
+    }
+    return (
+      UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + keyLength)]),
+      UnsafeRawBufferPointer(rebasing: bytes[(8 + keyLength)..<total])
+    )
+  }
+
+  /// A 64-bit hash of a key's bytes (FNV-1a, then a final mix so the low bits spread well).
+  static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    hash ^= hash >> 33
+    hash = hash &* 0xff51_afd7_ed55_8ccd
+    hash ^= hash >> 33
+    return hash
+  }
+}
+
+extension StoredTable {
+  /// Writes the table as a `TableSection` at the end of `out` (which must be 8-aligned there): the
+  /// base's entries are copied byte for byte, except those changed since, then the changes.
+  /// - Returns: the section's slot count and length in bytes, or nil when the base turned out damaged
+  ///   (a snapshot written from it would be missing entries).
+  /// - Complexity: O(n) in the number of entries.
+  func writeSection(to out: inout SnapshotWriter, codec: TableCodec<Key, Value>) -> (slotCount: Int, length: Int)?
+  {
+    let start = out.bytes.count
+    var slotCount = 8
+    while slotCount < count * 2 { slotCount <<= 1 }
+    out.zeros(slotCount * 8)
+    let entriesStart = out.bytes.count
+    var placed: [(hash: UInt64, offset: Int)] = []
+    placed.reserveCapacity(count)
+    func append(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, hash: UInt64) {
+      placed.append((hash, out.bytes.count - entriesStart + 1))
+      out.fixed32(UInt32(key.count))
+      out.fixed32(UInt32(value.count))
+      out.raw(key)
+      out.raw(value)
+    }
+    if let base {
+      var changedHashes = Set<UInt64>()
+      changedHashes.reserveCapacity(changes.count)
+      for key in changes.keys {
+        var encoded = SnapshotWriter(capacity: 32)
+        codec.writeKey(key, &encoded)
+        changedHashes.insert(encoded.bytes.withUnsafeBytes { TableSection<Key, Value>.hash($0) })
+      }
+      base.forEachEntry { hash, key, value in
+        if changedHashes.contains(hash) {
+          var reader = SnapshotReader(key)
+          if let decoded = try? codec.readKey(&reader), changes[decoded] != nil { return true }
+        }
+        append(key: key, value: value, hash: hash)
+        return true
+      }
+    }
+    for (key, value) in changes {
+      var encodedKey = SnapshotWriter(capacity: 32)
+      codec.writeKey(key, &encodedKey)
+      var encodedValue = SnapshotWriter(capacity: 64)
+      codec.writeValue(value, &encodedValue)
+      encodedKey.bytes.withUnsafeBytes { keyBytes in
+        encodedValue.bytes.withUnsafeBytes { valueBytes in
+          append(key: keyBytes, value: valueBytes, hash: TableSection<Key, Value>.hash(keyBytes))
+        }
+      }
+    }
+    guard placed.count == count, base?.file.isDamaged != true else { return nil }
+    out.fillSlots(at: start, count: slotCount, with: placed)
+    return (slotCount, out.bytes.count - start)
+  }
+}
+
+extension LedgerState {
+  /// Whether this state was loaded from a snapshot whose tables turned out damaged since (a page that
+  /// failed its checksum): then lookups may have missed entries, and whatever was decided with it must
+  /// be decided again from the log (`Snapshot.load(_:usingSnapshot: false)`).
+  public var isFromDamagedSnapshot: Bool { snapshotDamageCheck() }
+
+  /// A check of `isFromDamagedSnapshot` that keeps only the snapshot's file, not the state.
+  public var snapshotDamageCheck: @Sendable () -> Bool {
+    let files = [records.base?.file, redemptions.base?.file, ids.base?.file, minutesByDay.base?.file]
+      .compactMap { $0 }
+    return { files.contains { $0.isDamaged } }
+  }
+}
