@@ -156,7 +156,7 @@ public enum Snapshot {
     let sumsChecksum = sums.bytes.withUnsafeBytes { checksum($0) }
     sums.bytes.withUnsafeBytes { out.raw($0) }
     var header = SnapshotWriter(capacity: headerLength)
-    header.raw(UnsafeRawBufferPointer(start: magic, count: magic.count))
+    header.bytes.append(contentsOf: magic)
     for value in [state.lastSeq, offset, core.count] { header.fixed64(UInt64(value)) }
     header.fixed64(core.withUnsafeBytes { checksum($0) })
     header.fixed64(UInt64(areaStart))

@@ -389,14 +389,20 @@ extension LedgerState {
         joined: try input.date())
       var member = MemberState(registration: registration)
       member.left = try input.optional { reader throws(SnapshotDecodingError) in try reader.date() }
-      for _ in 0..<(try input.count()) { member.teams.insert(TeamID(try input.string())) }
+      let teamCount = try input.count()
+      if teamCount > 0 {
+        member.teams.reserveCapacity(teamCount)
+        for _ in 0..<teamCount { member.teams.insert(TeamID(try input.string())) }
+      }
       member.confirmedMinutes = try input.minutes()
       members[id] = member
     }
     for _ in 0..<(try input.count()) {
       let id = TeamID(try input.string())
       var team = TeamState(name: try input.string(), kind: try input.rawValue(TeamKind.self))
-      for _ in 0..<(try input.count()) { team.members.insert(MemberID(try input.string())) }
+      let teamMemberCount = try input.count()
+      team.members.reserveCapacity(teamMemberCount)
+      for _ in 0..<teamMemberCount { team.members.insert(MemberID(try input.string())) }
       teams[id] = team
     }
     for _ in 0..<(try input.count()) { branches[BranchID(try input.string())] = try input.string() }
