@@ -1001,7 +1001,13 @@ struct UsageCase: Sendable, CustomTestStringConvertible {
       #expect(audit.stdout.contains("events verified  \(k - 1)\n"))
       #expect(audit.stdout.contains("first bad line   line \(k), seq \(k)\n"))
       #expect(audit.stdout.hasSuffix("result           FAILED\n"))
-      // Writing is refused, reading too; the file stays as it is.
+      // The demo wrote a snapshot after line 1,000, past the tampered line. Commands trust the lines a
+      // matching snapshot covers (DESIGN.md: it is used when the log still has its line with its hash);
+      // `audit` never uses one, and caught the line above. Without the snapshot, every command
+      // verifies every line: writing is refused, reading too; the file stays as it is.
+      let snapshot = directory.appendingPathComponent("demo.jsonl.snapshot")
+      #expect(FileManager.default.fileExists(atPath: snapshot.path))
+      try FileManager.default.removeItem(at: snapshot)
       let write = try timebank(
         ["branch", "add", "b2", "--name", "第二党支部", "--log", "demo.jsonl"], in: directory, actor: "admin")
       #expect(write.exitCode == 2)

@@ -147,14 +147,14 @@ public struct LedgerState: Equatable, Sendable {
   /// The opening policy, then each change, in log order.
   public var policies: [PolicyPeriod] = []
   public var roles: [ActorID: Set<RoleGrant>] = [:]
-  public var members: [MemberID: MemberState] = [:]
-  public var teams: [TeamID: TeamState] = [:]
+  public var members = StoredTable<MemberID, MemberState>()
+  public var teams = StoredTable<TeamID, TeamState>()
   public var branches: [BranchID: String] = [:]
   public var cards: [CardID: CardState] = [:]
   public var records = StoredTable<RecordID, RecordState>()
   public var rewards: [ItemID: RewardState] = [:]
   public var redemptions = StoredTable<RedemptionID, RedemptionState>()
-  public var accounts: [AccountID: AccountTotals] = [:]
+  public var accounts = StoredTable<AccountID, AccountTotals>()
   /// Party members' check-ins (双报到), in log order.
   public var checkIns: [MemberID: [CheckInState]] = [:]
   public var activities: [ActivityID: ActivityState] = [:]
@@ -164,7 +164,7 @@ public struct LedgerState: Equatable, Sendable {
   public var ids = StoredTable<String, Int>()
   /// Points that pending records would earn, per account they credit, under the policies now (kept as
   /// events arrive, and worked out again when the policy changes).
-  public internal(set) var pendingPoints: [AccountID: Points] = [:]
+  public internal(set) var pendingPoints = StoredTable<AccountID, Points>()
   public var lastSeq = 0
   public var headHash = LogLine.genesisHash
 
@@ -228,16 +228,16 @@ public struct LedgerState: Equatable, Sendable {
   public func pendingPoints(of account: AccountID) -> Points { pendingPoints[account] ?? .zero }
 
   /// Points that pending records would earn, for every account they credit.
-  public func pendingPointsByAccount() -> [AccountID: Points] { pendingPoints }
+  public func pendingPointsByAccount() -> [AccountID: Points] { pendingPoints.dictionary }
 
   /// Points that pending records would earn, worked out from every record (after a policy change).
   /// - Complexity: O(r) in the number of records.
-  func computedPendingPoints() -> [AccountID: Points] {
+  func computedPendingPoints() -> StoredTable<AccountID, Points> {
     var pending: [AccountID: Points] = [:]
     for (_, record) in records where record.status == .pending {
       pending[record.entry.creditTo, default: .zero] += pointsIfConfirmed(record.entry)
     }
-    return pending.filter { $0.value != .zero }
+    return StoredTable(pending)
   }
 
   /// What confirming a service entry would earn under the policy for its date.
@@ -248,8 +248,7 @@ public struct LedgerState: Equatable, Sendable {
   /// Moves the pending points of `entry`'s account by `sign` times what it would earn.
   private mutating func countPending(_ entry: ServiceEntry, _ sign: Int64) {
     let points = pointsIfConfirmed(entry)
-    let total = (pendingPoints[entry.creditTo] ?? .zero) + Points(hundredths: sign * points.hundredths)
-    pendingPoints[entry.creditTo] = total == .zero ? nil : total
+    pendingPoints[entry.creditTo, default: .zero] += Points(hundredths: sign * points.hundredths)
   }
 
   /// The points movements an event makes, worked out from the state before it.

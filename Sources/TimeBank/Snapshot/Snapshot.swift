@@ -26,10 +26,11 @@ public struct LoadedLedger: Sendable {
 /// and the state rebuilt from the first line. Deleting one never loses anything. `audit` never uses
 /// one. A snapshot is written to a temporary file and renamed into place.
 ///
-/// The file is mapped, not read: the small part of the state (members, accounts, teams, the policy…)
-/// is decoded at once, while the four large tables (records, redemptions, ids, minutes per day) stay on
-/// disk as hash tables and are looked up entry by entry (`StoredTable`), so loading costs the same at
-/// ten thousand lines as at a million. Every byte used is covered by a checksum checked before use:
+/// The file is mapped, not read: the small part of the state (policies, roles, cards, rewards, party
+/// check-ins…) is decoded at once, while the tables that grow with the community or the log (records,
+/// redemptions, ids, minutes per day, members, teams, accounts, pending points) stay on disk as hash
+/// tables and are looked up entry by entry (`StoredTable`), so loading costs about the same at ten
+/// thousand lines as at a million. Every byte used is covered by a checksum checked before use:
 /// the header, the small part and the page checksums at load, each 4 KiB page of the tables the first
 /// time it is touched. A damaged page found later makes the command run again without the snapshot
 /// (see `LedgerState.isFromDamagedSnapshot`).
@@ -37,16 +38,19 @@ public struct LoadedLedger: Sendable {
 /// Layout (integers little-endian, 8 bytes):
 /// - 0: `TBSNAP02`; 8: `seq`; 16: the log offset after that line; 24: length and 32: checksum of the
 ///   small part; 40: file offset (a page boundary) and 48: length of the tables; 56: checksum of the
-///   page checksums; 64: for each of the four tables its offset in the table area, slot count, entry
-///   count and length; 192: the line's hash (64 hex digits); 256: checksum of bytes 0..<256.
-/// - 264: the small part; zeros to the next page; the tables; one 8-byte checksum per page of them.
+///   page checksums; 64: for each of the eight tables its offset in the table area, slot count, entry
+///   count and length; 320: the line's hash (64 hex digits); 384: checksum of bytes 0..<384.
+/// - 392: the small part; zeros to the next page; the tables; one 8-byte checksum per page of them.
 public enum Snapshot {
   /// The snapshot of a log: `<log>.snapshot`.
   public static func path(for logPath: String) -> String { logPath + ".snapshot" }
 
   static let magic = Array("TBSNAP02".utf8)
-  static let headerLength = 264
-  static let tableCount = 4
+  static let headerLength = 392
+  static let tableCount = 8
+  /// Where the header holds the line's hash, and its own checksum.
+  static let hashField = 64 + tableCount * 32
+  static let headerChecksumField = hashField + 64
 
   /// Lines a writer lets accumulate after the snapshot before it writes a new one. A command replays
   /// at most this many lines after the snapshot; writing one costs time in proportion to the state,
@@ -141,7 +145,8 @@ public enum Snapshot {
       return true
     }
     guard table(state.records, .records), table(state.redemptions, .redemptions), table(state.ids, .ids),
-      table(state.minutesByDay, .minutesByDay)
+      table(state.minutesByDay, .minutesByDay), table(state.members, .members), table(state.teams, .teams),
+      table(state.accounts, .accounts), table(state.pendingPoints, .pendingPoints)
     else { return nil }
     let areaLength = out.bytes.count - areaStart
     var sums = SnapshotWriter(capacity: (areaLength / MappedSnapshot.pageSize + 1) * 8)
@@ -163,7 +168,7 @@ public enum Snapshot {
     header.fixed64(UInt64(areaLength))
     header.fixed64(sumsChecksum)
     for value in directory { header.fixed64(value) }
-    guard header.bytes.count == 192, state.headHash.utf8.count == 64 else { return nil }
+    guard header.bytes.count == hashField, state.headHash.utf8.count == 64 else { return nil }
     header.bytes.append(contentsOf: state.headHash.utf8)
     header.fixed64(header.bytes.withUnsafeBytes { checksum($0) })
     out.bytes.replaceSubrange(0..<headerLength, with: header.bytes)
@@ -192,14 +197,16 @@ public enum Snapshot {
     func number(_ offset: Int) -> Int {
       Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
     }
-    guard UInt64(bitPattern: Int64(number(256))) == checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<256]))
+    guard
+      UInt64(bitPattern: Int64(number(headerChecksumField)))
+        == checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<headerChecksumField]))
     else { throw failure("header checksum") }
     let seq = number(8)
     let offset = number(16)
     let coreLength = number(24)
     let areaStart = number(40)
     let areaLength = number(48)
-    let hash = String(decoding: bytes[192..<256], as: UTF8.self)
+    let hash = String(decoding: bytes[hashField..<headerChecksumField], as: UTF8.self)
     guard seq > 0, offset > 0, coreLength >= 0, coreLength <= bytes.count, areaLength >= 0,
       areaLength <= bytes.count, headerLength + coreLength <= areaStart, areaStart % MappedSnapshot.pageSize == 0,
       areaStart + areaLength + (areaLength + MappedSnapshot.pageSize - 1) / MappedSnapshot.pageSize * 8
@@ -227,6 +234,10 @@ public enum Snapshot {
     state.redemptions = StoredTable(base: try section(1, .redemptions))
     state.ids = StoredTable(base: try section(2, .ids))
     state.minutesByDay = StoredTable(base: try section(3, .minutesByDay))
+    state.members = StoredTable(base: try section(4, .members))
+    state.teams = StoredTable(base: try section(5, .teams))
+    state.accounts = StoredTable(base: try section(6, .accounts))
+    state.pendingPoints = StoredTable(base: try section(7, .pendingPoints))
     guard state.lastSeq == seq, state.headHash == hash else { throw failure("seq or hash") }
     return (state, offset)
   }

@@ -246,11 +246,12 @@ struct SnapshotReader {
 }
 
 extension LedgerState {
-  /// The small part of the state as snapshot bytes: all but the four large tables, which a snapshot
-  /// keeps as `TableSection`s.
-  /// - Complexity: O(n) in the size of that part (members, accounts, teams, roles, party check-ins…).
+  /// The small part of the state as snapshot bytes: all but the tables, which a snapshot keeps as
+  /// `TableSection`s.
+  /// - Complexity: O(n) in the size of that part (policies, roles, branches, cards, rewards, party
+  ///   check-ins and activities).
   func snapshotCoreBytes() -> [UInt8] {
-    var out = SnapshotWriter(capacity: 64 + members.count * 96)
+    var out = SnapshotWriter(capacity: 1 << 12)
     out.string(community)
     out.string(timeZoneName)
     out.int(policies.count)
@@ -266,28 +267,6 @@ extension LedgerState {
         out.string(grant.role.rawValue)
         out.scope(grant.scope)
       }
-    }
-    out.int(members.count)
-    for (id, member) in members {
-      out.string(id.rawValue)
-      let registration = member.registration
-      out.string(registration.member.rawValue)
-      out.string(registration.name)
-      out.bool(registration.isPartyMember)
-      out.optional(registration.branch) { $0.string($1.rawValue) }
-      out.date(registration.joined)
-      out.optional(member.left) { $0.date($1) }
-      out.int(member.teams.count)
-      for team in member.teams { out.string(team.rawValue) }
-      out.minutes(member.confirmedMinutes)
-    }
-    out.int(teams.count)
-    for (id, team) in teams {
-      out.string(id.rawValue)
-      out.string(team.name)
-      out.string(team.kind.rawValue)
-      out.int(team.members.count)
-      for member in team.members { out.string(member.rawValue) }
     }
     out.int(branches.count)
     for (id, name) in branches {
@@ -312,14 +291,6 @@ extension LedgerState {
       out.int(listing.stock)
       out.int(reward.stock)
       out.bool(reward.isWithdrawn)
-    }
-    out.int(accounts.count)
-    for (account, totals) in accounts {
-      out.account(account)
-      out.points(totals.earned)
-      out.points(totals.received)
-      out.points(totals.sent)
-      out.points(totals.redeemed)
     }
     out.int(checkIns.count)
     for (member, list) in checkIns {
@@ -346,11 +317,6 @@ extension LedgerState {
       out.string(state.status.rawValue)
       out.optional(state.decidedBy) { $0.string($1.rawValue) }
       out.int(state.seq)
-    }
-    out.int(pendingPoints.count)
-    for (account, points) in pendingPoints {
-      out.account(account)
-      out.points(points)
     }
     out.int(lastSeq)
     out.string(headHash)
@@ -379,32 +345,6 @@ extension LedgerState {
       }
       roles[actor] = grants
     }
-    let memberCount = try input.count()
-    members.reserveCapacity(memberCount)
-    for _ in 0..<memberCount {
-      let id = MemberID(try input.string())
-      let registration = MemberRegistration(
-        member: MemberID(try input.string()), name: try input.string(), isPartyMember: try input.bool(),
-        branch: try input.optional { reader throws(SnapshotDecodingError) in BranchID(try reader.string()) },
-        joined: try input.date())
-      var member = MemberState(registration: registration)
-      member.left = try input.optional { reader throws(SnapshotDecodingError) in try reader.date() }
-      let teamCount = try input.count()
-      if teamCount > 0 {
-        member.teams.reserveCapacity(teamCount)
-        for _ in 0..<teamCount { member.teams.insert(TeamID(try input.string())) }
-      }
-      member.confirmedMinutes = try input.minutes()
-      members[id] = member
-    }
-    for _ in 0..<(try input.count()) {
-      let id = TeamID(try input.string())
-      var team = TeamState(name: try input.string(), kind: try input.rawValue(TeamKind.self))
-      let teamMemberCount = try input.count()
-      team.members.reserveCapacity(teamMemberCount)
-      for _ in 0..<teamMemberCount { team.members.insert(MemberID(try input.string())) }
-      teams[id] = team
-    }
     for _ in 0..<(try input.count()) { branches[BranchID(try input.string())] = try input.string() }
     for _ in 0..<(try input.count()) {
       let id = CardID(try input.string())
@@ -417,14 +357,6 @@ extension LedgerState {
         item: ItemID(try input.string()), name: try input.string(), kind: try input.rawValue(RewardKind.self),
         price: try input.points(), stock: try input.int())
       rewards[id] = RewardState(listing: listing, stock: try input.int(), isWithdrawn: try input.bool())
-    }
-    let accountCount = try input.count()
-    accounts.reserveCapacity(accountCount)
-    for _ in 0..<accountCount {
-      let account = try input.account()
-      accounts[account] = AccountTotals(
-        earned: try input.points(), received: try input.points(), sent: try input.points(),
-        redeemed: try input.points())
     }
     for _ in 0..<(try input.count()) {
       let member = MemberID(try input.string())
@@ -452,7 +384,6 @@ extension LedgerState {
         decidedBy: try input.optional { reader throws(SnapshotDecodingError) in ActorID(try reader.string()) },
         seq: try input.int())
     }
-    for _ in 0..<(try input.count()) { pendingPoints[try input.account()] = try input.points() }
     lastSeq = try input.int()
     headHash = try input.string()
     guard input.isAtEnd else { throw input.failure("bytes after the state") }
@@ -531,4 +462,79 @@ extension TableCodec where Key == MemberDay, Value == Minutes {
     readKey: { input throws(SnapshotDecodingError) in MemberDay(MemberID(try input.string()), try input.date()) },
     writeValue: { minutes, out in out.minutes(minutes) },
     readValue: { input throws(SnapshotDecodingError) in try input.minutes() })
+}
+
+extension TableCodec where Key == MemberID, Value == MemberState {
+  static let members = TableCodec(
+    writeKey: { key, out in out.string(key.rawValue) },
+    readKey: { input throws(SnapshotDecodingError) in MemberID(try input.string()) },
+    writeValue: { member, out in
+      let registration = member.registration
+      out.string(registration.member.rawValue)
+      out.string(registration.name)
+      out.bool(registration.isPartyMember)
+      out.optional(registration.branch) { $0.string($1.rawValue) }
+      out.date(registration.joined)
+      out.optional(member.left) { $0.date($1) }
+      out.int(member.teams.count)
+      for team in member.teams.sorted() { out.string(team.rawValue) }
+      out.minutes(member.confirmedMinutes)
+    },
+    readValue: { input throws(SnapshotDecodingError) in
+      let registration = MemberRegistration(
+        member: MemberID(try input.string()), name: try input.string(), isPartyMember: try input.bool(),
+        branch: try input.optional { reader throws(SnapshotDecodingError) in BranchID(try reader.string()) },
+        joined: try input.date())
+      var member = MemberState(registration: registration)
+      member.left = try input.optional { reader throws(SnapshotDecodingError) in try reader.date() }
+      let teamCount = try input.count()
+      member.teams.reserveCapacity(teamCount)
+      for _ in 0..<teamCount { member.teams.insert(TeamID(try input.string())) }
+      member.confirmedMinutes = try input.minutes()
+      return member
+    })
+}
+
+extension TableCodec where Key == TeamID, Value == TeamState {
+  static let teams = TableCodec(
+    writeKey: { key, out in out.string(key.rawValue) },
+    readKey: { input throws(SnapshotDecodingError) in TeamID(try input.string()) },
+    writeValue: { team, out in
+      out.string(team.name)
+      out.string(team.kind.rawValue)
+      out.int(team.members.count)
+      for member in team.members.sorted() { out.string(member.rawValue) }
+    },
+    readValue: { input throws(SnapshotDecodingError) in
+      var team = TeamState(name: try input.string(), kind: try input.rawValue(TeamKind.self))
+      let count = try input.count()
+      team.members.reserveCapacity(count)
+      for _ in 0..<count { team.members.insert(MemberID(try input.string())) }
+      return team
+    })
+}
+
+extension TableCodec where Key == AccountID, Value == AccountTotals {
+  static let accounts = TableCodec(
+    writeKey: { key, out in out.account(key) },
+    readKey: { input throws(SnapshotDecodingError) in try input.account() },
+    writeValue: { totals, out in
+      out.points(totals.earned)
+      out.points(totals.received)
+      out.points(totals.sent)
+      out.points(totals.redeemed)
+    },
+    readValue: { input throws(SnapshotDecodingError) in
+      AccountTotals(
+        earned: try input.points(), received: try input.points(), sent: try input.points(),
+        redeemed: try input.points())
+    })
+}
+
+extension TableCodec where Key == AccountID, Value == Points {
+  static let pendingPoints = TableCodec(
+    writeKey: { key, out in out.account(key) },
+    readKey: { input throws(SnapshotDecodingError) in try input.account() },
+    writeValue: { points, out in out.points(points) },
+    readValue: { input throws(SnapshotDecodingError) in try input.points() })
 }

@@ -326,8 +326,10 @@ extension LedgerState {
 
   /// A check of `isFromDamagedSnapshot` that keeps only the snapshot's file, not the state.
   public var snapshotDamageCheck: @Sendable () -> Bool {
-    let files = [records.base?.file, redemptions.base?.file, ids.base?.file, minutesByDay.base?.file]
-      .compactMap { $0 }
+    let files = [
+      records.base?.file, redemptions.base?.file, ids.base?.file, minutesByDay.base?.file, members.base?.file,
+      teams.base?.file, accounts.base?.file, pendingPoints.base?.file,
+    ].compactMap { $0 }
     return { files.contains { $0.isDamaged } }
   }
 }
