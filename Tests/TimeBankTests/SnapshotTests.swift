@@ -87,6 +87,53 @@ import Testing
     }
   }
 
+  @Test func aSnapshotWrittenFromALoadedOneHoldsTheOldEntriesAndTheChanges() throws {
+    let demo = try Demo()
+    // From a snapshot at `first`, replay to `second` (records confirmed or rejected since, ids and
+    // balances added), write a snapshot of that state, whose tables copy the first one's entries and
+    // override the changed ones, then load it.
+    for (first, second) in [(300, 700), (700, demo.records.count), (1_000, 1_001), (5, 6)] {
+      try demo.writeSnapshot(after: first)
+      let file = try LogFile.openForReading(demo.path)
+      let cached = try #require(try Snapshot.read(for: file, committedLength: try file.length()))
+      var state = cached.state
+      #expect(state.records.base != nil)
+      for record in demo.records[first..<second] { state.apply(record) }
+      let expected = LedgerState(replaying: demo.records.prefix(second))
+      #expect(state == expected, "\(first) then \(second)")
+      try #require(Snapshot.write(state, offset: try demo.offset(after: second), logPath: demo.path))
+      let again = try #require(try Snapshot.read(for: file, committedLength: try file.length()))
+      #expect(again.state.lastSeq == second)
+      #expect(again.state == expected, "\(first) then \(second)")
+      #expect(!again.state.isFromDamagedSnapshot)
+    }
+  }
+
+  @Test func aTableOverASnapshotCountsAndListsEachKeyOnce() throws {
+    let demo = try Demo()
+    let loaded = try Snapshot.decode(MappedSnapshot(copying: try #require(Snapshot.encode(demo.replayed, offset: 1))))
+    var ids = loaded.state.ids
+    let original = demo.replayed.ids.dictionary
+    #expect(ids.count == original.count && ids.base != nil)
+    let someKey = try #require(original.keys.min())
+    // Changing an entry of the snapshot keeps the count; a new key adds one; removing it takes it away.
+    ids[someKey] = -1
+    #expect(ids.count == original.count)
+    #expect(ids[someKey] == -1)
+    #expect(ids.updateValue(7, forKey: "new-key") == nil)
+    #expect(ids.count == original.count + 1)
+    var expected = original
+    expected[someKey] = -1
+    expected["new-key"] = 7
+    #expect(ids.dictionary == expected)
+    #expect(ids.map(\.key).count == expected.count)  // each key listed once
+    #expect(ids.removeValue(forKey: "new-key") == 7)
+    #expect(ids.count == original.count)
+    #expect(ids["new-key"] == nil)
+    // The snapshot itself is untouched: another table over it still reads the old value.
+    #expect(loaded.state.ids[someKey] == original[someKey])
+  }
+
   @Test func aSnapshotTheLogNoLongerMatchesIsIgnored() throws {
     let demo = try Demo()
     try demo.writeSnapshot(after: 500)
