@@ -992,6 +992,38 @@ struct UsageCase: Sendable, CustomTestStringConvertible {
     return (k, original, tampered)
   }
 
+  @Test func aViewRunsAgainWithoutADamagedSnapshot() throws {
+    try withTemporaryDirectory { directory in
+      let demo = try timebank(["demo", "--out", "demo.jsonl"], in: directory)
+      try #require(demo.exitCode == 0, "\(demo)")
+      let snapshot = directory.appendingPathComponent("demo.jsonl.snapshot")
+      let good = [UInt8](try bytes(of: snapshot))  // the demo's writer left one after line 1,000
+      // What the views show from the log alone.
+      try FileManager.default.removeItem(at: snapshot)
+      let views = [
+        ["balance", "--log", "demo.jsonl"], ["report", "teams", "--log", "demo.jsonl"],
+        ["statement", "m03", "--log", "demo.jsonl"],
+      ]
+      let expected = try views.map { try timebank($0, in: directory) }
+      // The snapshot's tables (header fields at bytes 40 and 48), damaged one page at a time: a view
+      // that reads the damaged page must not show what it could read of it, but run again from the log.
+      func number(_ offset: Int) -> Int { good[offset..<(offset + 8)].reversed().reduce(0) { $0 << 8 | Int($1) } }
+      let area = number(40)..<(number(40) + number(48))
+      try #require(area.count > 4096 && area.upperBound < good.count)
+      for page in stride(from: area.lowerBound, to: area.upperBound, by: 4096) {
+        var damaged = good
+        damaged[min(page + 100, area.upperBound - 1)] ^= 0x08
+        try Data(damaged).write(to: snapshot)
+        for (view, want) in zip(views, expected) {
+          let got = try timebank(view, in: directory)
+          #expect(got.exitCode == want.exitCode, "page at \(page): \(view)")
+          #expect(got.stdout == want.stdout, "page at \(page): \(view)")
+          #expect(got.stderr == want.stderr, "page at \(page): \(view)")
+        }
+      }
+    }
+  }
+
   @Test func auditNamesTheTamperedLine() throws {
     try withTemporaryDirectory { directory in
       let (k, _, tampered) = try tamperedDemo(in: directory)

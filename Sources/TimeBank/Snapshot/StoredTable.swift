@@ -113,7 +113,9 @@ extension StoredTable: Sequence {
   }
 
   public func makeIterator() -> Iterator { Iterator(self) }
-  public var underestimatedCount: Int { count }
+  /// Only the changes are sure to be listed: a damaged snapshot page cuts the base's entries short
+  /// (and `Sequence.map` traps if fewer elements come than this promises).
+  public var underestimatedCount: Int { changes.count }
 }
 
 extension StoredTable: Equatable where Value: Equatable {
