@@ -174,6 +174,19 @@ import Testing
       let inWindow = window.lines.reduce(Points.zero) { $0 + $1.amount }
       #expect(window.opening + inWindow == window.closing, "\(account)")
       #expect(window.lines.allSatisfy { $0.date >= from && $0.date <= to })
+      // Reading only the lines of the account's postings, from the settled state, gives the same
+      // statement as the replay, reading exactly one line per posting.
+      guard !account.isSystem else { continue }
+      for (start, end) in [(nil, nil), (from, to), (from, nil), (nil, to)] as [(LocalDate?, LocalDate?)] {
+        var read: [Int] = []
+        let settled = Statement(account: account, settledIn: live, from: start, to: end) { seq in
+          read.append(seq)
+          return onDisk[seq - 1]
+        }
+        let replayed = Statement(account: account, records: onDisk, from: start, to: end)
+        #expect(settled == replayed, "\(account) \(String(describing: start))...\(String(describing: end))")
+        #expect(read == statement.lines.map(\.seq), "\(account)")
+      }
     }
 
     // Replay and reopening give the very same state.

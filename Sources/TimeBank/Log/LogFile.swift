@@ -169,6 +169,16 @@ public final class LogFile {
     return nil
   }
 
+  /// The line whose `seq` is `seq`, as `line(seq:within:)` finds it; a line the log should have but
+  /// does not (a verified log, or its snapshot, said it was there) is corruption at that line.
+  public func existingLine(seq: Int, within length: Int) throws(LogError) -> EventRecord {
+    guard let record = try line(seq: seq, within: length) else {
+      throw .corrupt(
+        path: path, LogCorruption(line: seq, seq: seq, problem: .malformed("line \(seq) could not be found")))
+    }
+    return record
+  }
+
   /// The first line start at or after `offset` and before `limit`, with the `seq` it begins with.
   private func lineStart(atOrAfter offset: Int, before limit: Int) throws(LogError) -> (Int, Int)? {
     var start = offset

@@ -165,6 +165,10 @@ public struct LedgerState: Equatable, Sendable {
   /// Points that pending records would earn, per account they credit, under the policies now (kept as
   /// events arrive, and worked out again when the policy changes).
   public internal(set) var pendingPoints = StoredTable<AccountID, Points>()
+  /// The `seq` of every line that moved points into or out of each member's and card's account, in log
+  /// order, so a statement reads just those lines (the system accounts `@issued` and `@redeemed`, which
+  /// nearly every line moves, are left out).
+  public internal(set) var postingSeqs = StoredTable<AccountID, [Int]>()
   public var lastSeq = 0
   public var headHash = LogLine.genesisHash
 
@@ -256,6 +260,22 @@ public struct LedgerState: Equatable, Sendable {
     transfer(for: event).map { [$0] } ?? []
   }
 
+  /// The movement a line made, worked out from the state after it (or any later state): what a
+  /// statement needs to read lines on their own. Unlike `transfer(for:)`, which asks the state before
+  /// the event, a reversal and a cancelled redemption are found in their settled form.
+  public func settledTransfer(for event: Event) -> Transfer? {
+    switch event {
+    case .serviceReversed(let id, _):
+      guard let record = records[id], case .reversed(let points) = record.status else { return nil }
+      return Transfer(from: record.entry.creditTo, to: .issued, points: points, kind: .reversal)
+    case .redemptionCancelled(let id, _):
+      guard let redemption = redemptions[id], redemption.isCancelled else { return nil }
+      return Transfer(from: .redeemed, to: redemption.account, points: redemption.points, kind: .refund)
+    default:
+      return transfer(for: event)
+    }
+  }
+
   /// The one points movement an event makes, if any (no event makes more than one).
   public func transfer(for event: Event) -> Transfer? {
     switch event {
@@ -289,7 +309,13 @@ public struct LedgerState: Equatable, Sendable {
   /// - Parameter recordingID: false when the caller keeps the ids itself (a replay from `LogStream`,
   ///   whose chain check already holds every id, hands them over: one dictionary of ids instead of two).
   mutating func apply(_ record: EventRecord, transfer: Transfer?, recordingID: Bool) {
-    if let transfer { post(transfer) }
+    if let transfer {
+      post(transfer)
+      if !transfer.from.isSystem { postingSeqs[transfer.from, default: []].append(record.seq) }
+      if !transfer.to.isSystem && transfer.to != transfer.from {
+        postingSeqs[transfer.to, default: []].append(record.seq)
+      }
+    }
     switch record.event {
     case .ledgerOpened(let community, let zoneName, let policy):
       self.community = community

@@ -57,6 +57,42 @@ public struct Statement: Equatable, Sendable {
     self.closing = lines.last?.balance ?? opening
   }
 
+  /// Builds the same statement from just the lines that moved the account's points (`postingSeqs` of
+  /// `state`, the state after the whole log), each read with `line`, instead of replaying every line.
+  /// Movements and descriptions come from the settled state: a record's entry, a redemption's points
+  /// and a reward's name do not change once written.
+  /// - Complexity: O(p) lines read for p postings of the account.
+  public init<Failure: Error>(
+    account: AccountID, settledIn state: LedgerState, from: LocalDate? = nil, to: LocalDate? = nil,
+    line: (Int) throws(Failure) -> EventRecord
+  ) throws(Failure) {
+    self.account = account
+    var balance = Points.zero
+    var opening = Points.zero
+    var lines: [StatementLine] = []
+    for seq in state.postingSeqs[account] ?? [] {
+      let record = try line(seq)
+      guard let transfer = state.settledTransfer(for: record.event), transfer.from == account || transfer.to == account
+      else { continue }
+      let date = state.localDate(of: record.at)
+      let amount = transfer.to == account ? transfer.points : -transfer.points
+      balance += amount
+      if let to, date > to { continue }
+      if let from, date < from {
+        opening = balance
+        continue
+      }
+      lines.append(
+        StatementLine(
+          seq: record.seq, date: date, kind: transfer.kind,
+          counterparty: transfer.to == account ? transfer.from : transfer.to, amount: amount, balance: balance,
+          description: Statement.describe(record.event, in: state)))
+    }
+    self.opening = opening
+    self.lines = lines
+    self.closing = lines.last?.balance ?? opening
+  }
+
   static func describe(_ event: Event, in state: LedgerState) -> String {
     switch event {
     case .serviceConfirmed(let id, _), .serviceReversed(let id, _):

@@ -227,11 +227,7 @@ public final class Ledger {
   /// The line `seq` of the log, for an idempotent retry.
   func storedRecord(_ seq: Int) throws(LedgerError) -> EventRecord {
     do throws(LogError) {
-      guard let record = try file.line(seq: seq, within: length) else {
-        throw .corrupt(
-          path: path, LogCorruption(line: seq, seq: seq, problem: .malformed("line \(seq) could not be found")))
-      }
-      return record
+      return try file.existingLine(seq: seq, within: length)
     } catch {
       throw .log(error)
     }

@@ -538,3 +538,29 @@ extension TableCodec where Key == AccountID, Value == Points {
     writeValue: { points, out in out.points(points) },
     readValue: { input throws(SnapshotDecodingError) in try input.points() })
 }
+
+extension TableCodec where Key == AccountID, Value == [Int] {
+  /// Each account's posting lines, as the count, then each `seq` less the one before.
+  static let postingSeqs = TableCodec(
+    writeKey: { key, out in out.account(key) },
+    readKey: { input throws(SnapshotDecodingError) in try input.account() },
+    writeValue: { seqs, out in
+      out.int(seqs.count)
+      var previous = 0
+      for seq in seqs {
+        out.int(seq - previous)
+        previous = seq
+      }
+    },
+    readValue: { input throws(SnapshotDecodingError) in
+      let count = try input.count()
+      var seqs: [Int] = []
+      seqs.reserveCapacity(count)
+      var previous = 0
+      for _ in 0..<count {
+        previous += try input.int()
+        seqs.append(previous)
+      }
+      return seqs
+    })
+}

@@ -48,6 +48,18 @@ public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
   public subscript(key: Key, default value: @autoclosure () -> Value) -> Value {
     get { self[key] ?? value() }
     set { updateValue(newValue, forKey: key) }
+    // In place, so appending to an array value does not copy it.
+    _modify {
+      if changes[key] == nil {
+        if let old = base?.lookup(key) {
+          changes[key] = old
+        } else {
+          changes[key] = value()
+          added += 1
+        }
+      }
+      yield &changes[key, default: value()]
+    }
   }
 
   /// Sets the value for `key` and returns the one it replaces, if any.
@@ -330,7 +342,7 @@ extension LedgerState {
   public var snapshotDamageCheck: @Sendable () -> Bool {
     let files = [
       records.base?.file, redemptions.base?.file, ids.base?.file, minutesByDay.base?.file, members.base?.file,
-      teams.base?.file, accounts.base?.file, pendingPoints.base?.file,
+      teams.base?.file, accounts.base?.file, pendingPoints.base?.file, postingSeqs.base?.file,
     ].compactMap { $0 }
     return { files.contains { $0.isDamaged } }
   }

@@ -361,8 +361,12 @@ enum ViewCommands {
 
   static func statement(_ context: inout Context) throws(Failure) {
     let words = context.words
-    let contents = try context.readLog()
-    let state = LedgerState(replaying: contents.records)
+    try context.validateViewOptions()
+    let path = context.logPath
+    // The state after the log (from its snapshot when it matches), then just the lines that moved
+    // this account's points, found by `seq`: a volunteer's statement does not replay the whole log.
+    let loaded = try context.currentState(at: path)
+    let state = loaded.state
     let account = try context.account("account", context.positional(0), in: state)
     guard state.exists(account) else { throw .rejected(.unknownAccount(account)) }
     let from = try context.date("from")
@@ -370,7 +374,15 @@ enum ViewCommands {
     if let from, let to, from > to {
       throw context.usage("to", to.description, words(.reasonBeforeFrom, ["from": from]))
     }
-    let statement = Statement(account: account, records: contents.records, from: from, to: to)
+    let statement: Statement
+    do throws(LogError) {
+      let file = try LogFile.openForReading(path)
+      statement = try Statement(account: account, settledIn: state, from: from, to: to) { seq throws(LogError) in
+        try file.existingLine(seq: seq, within: loaded.validLength)
+      }
+    } catch {
+      throw .log(error)
+    }
     var report = Report(
       columns: [
         .init("seq", words(.columnSeq), numeric: true), .init("date", words(.columnDate)),
