@@ -112,7 +112,26 @@ public struct AccountTotals: Equatable, Sendable {
   /// Points spent on rewards, less cancelled redemptions.
   public var redeemed = Points.zero
 
+  /// The `seq` of every line that moved this account's points, in log order, so a statement reads just
+  /// those lines. Kept for members' and cards' accounts; the system accounts `@issued` and `@redeemed`,
+  /// which nearly every line moves, leave it empty.
+  public var postingSeqs: [Int] = []
+
   public var balance: Points { earned + received - sent - redeemed }
+
+  /// A column of the totals.
+  enum Column { case earned, received, sent, redeemed }
+
+  /// Adds `points` to `column`, and the line `seq` to the posting lines when given.
+  mutating func book(_ points: Points, in column: Column, seq: Int?) {
+    switch column {
+    case .earned: earned += points
+    case .received: received += points
+    case .sent: sent += points
+    case .redeemed: redeemed += points
+    }
+    if let seq { postingSeqs.append(seq) }
+  }
 }
 
 /// Why points move.
@@ -165,10 +184,6 @@ public struct LedgerState: Equatable, Sendable {
   /// Points that pending records would earn, per account they credit, under the policies now (kept as
   /// events arrive, and worked out again when the policy changes).
   public internal(set) var pendingPoints = StoredTable<AccountID, Points>()
-  /// The `seq` of every line that moved points into or out of each member's and card's account, in log
-  /// order, so a statement reads just those lines (the system accounts `@issued` and `@redeemed`, which
-  /// nearly every line moves, are left out).
-  public internal(set) var postingSeqs = StoredTable<AccountID, [Int]>()
   public var lastSeq = 0
   public var headHash = LogLine.genesisHash
 
@@ -309,13 +324,7 @@ public struct LedgerState: Equatable, Sendable {
   /// - Parameter recordingID: false when the caller keeps the ids itself (a replay from `LogStream`,
   ///   whose chain check already holds every id, hands them over: one dictionary of ids instead of two).
   mutating func apply(_ record: EventRecord, transfer: Transfer?, recordingID: Bool) {
-    if let transfer {
-      post(transfer)
-      if !transfer.from.isSystem { postingSeqs[transfer.from, default: []].append(record.seq) }
-      if !transfer.to.isSystem && transfer.to != transfer.from {
-        postingSeqs[transfer.to, default: []].append(record.seq)
-      }
-    }
+    if let transfer { post(transfer, seq: record.seq) }
     switch record.event {
     case .ledgerOpened(let community, let zoneName, let policy):
       self.community = community
@@ -420,24 +429,26 @@ public struct LedgerState: Equatable, Sendable {
     headHash = record.hash
   }
 
-  private mutating func post(_ transfer: Transfer) {
-    let points = transfer.points
+  private mutating func post(_ transfer: Transfer, seq: Int) {
+    let from: AccountTotals.Column
+    let to: AccountTotals.Column
+    var points = transfer.points
     switch transfer.kind {
-    case .service:
-      accounts[transfer.to, default: AccountTotals()].earned += points
-      accounts[transfer.from, default: AccountTotals()].sent += points
+    case .service: (from, to) = (.sent, .earned)
+    case .transfer: (from, to) = (.sent, .received)
+    case .redemption: (from, to) = (.redeemed, .received)
     case .reversal:
-      accounts[transfer.from, default: AccountTotals()].earned -= points
-      accounts[transfer.to, default: AccountTotals()].sent -= points
-    case .transfer:
-      accounts[transfer.from, default: AccountTotals()].sent += points
-      accounts[transfer.to, default: AccountTotals()].received += points
-    case .redemption:
-      accounts[transfer.from, default: AccountTotals()].redeemed += points
-      accounts[transfer.to, default: AccountTotals()].received += points
+      (from, to) = (.earned, .sent)
+      points = .zero - points
     case .refund:
-      accounts[transfer.to, default: AccountTotals()].redeemed -= points
-      accounts[transfer.from, default: AccountTotals()].received -= points
+      (from, to) = (.received, .redeemed)
+      points = .zero - points
     }
+    // One access to each account: its column and its posting lines (kept for members and cards only).
+    accounts[transfer.from, default: AccountTotals()].book(points, in: from, seq: transfer.from.isSystem ? nil : seq)
+    let isSameAccount = transfer.to == transfer.from
+    accounts[transfer.to, default: AccountTotals()].book(
+      points, in: to, seq: transfer.to.isSystem || isSameAccount ? nil : seq)
   }
+
 }

@@ -57,7 +57,7 @@ public struct Statement: Equatable, Sendable {
     self.closing = lines.last?.balance ?? opening
   }
 
-  /// Builds the same statement from just the lines that moved the account's points (`postingSeqs` of
+  /// Builds the same statement from just the lines that moved the account's points (its `postingSeqs` in
   /// `state`, the state after the whole log), each read with `line`, instead of replaying every line.
   /// Movements and descriptions come from the settled state: a record's entry, a redemption's points
   /// and a reward's name do not change once written.
@@ -70,7 +70,7 @@ public struct Statement: Equatable, Sendable {
     var balance = Points.zero
     var opening = Points.zero
     var lines: [StatementLine] = []
-    for seq in state.postingSeqs[account] ?? [] {
+    for seq in state.accounts[account]?.postingSeqs ?? [] {
       let record = try line(seq)
       guard let transfer = state.settledTransfer(for: record.event), transfer.from == account || transfer.to == account
       else { continue }

@@ -28,8 +28,8 @@ public struct LoadedLedger: Sendable {
 ///
 /// The file is mapped, not read: the small part of the state (policies, roles, cards, rewards, party
 /// check-ins…) is decoded at once, while the tables that grow with the community or the log (records,
-/// redemptions, ids, minutes per day, members, teams, accounts, pending points, the lines of each
-/// account's postings) stay on disk as hash
+/// redemptions, ids, minutes per day, members, teams, accounts with their posting lines, pending
+/// points) stay on disk as hash
 /// tables and are looked up entry by entry (`StoredTable`), so loading costs about the same at ten
 /// thousand lines as at a million. Every byte used is covered by a checksum checked before use:
 /// the header, the small part and the page checksums at load, each 4 KiB page of the tables the first
@@ -39,16 +39,16 @@ public struct LoadedLedger: Sendable {
 /// Layout (integers little-endian, 8 bytes):
 /// - 0: `TBSNAP02`; 8: `seq`; 16: the log offset after that line; 24: length and 32: checksum of the
 ///   small part; 40: file offset (a page boundary) and 48: length of the tables; 56: checksum of the
-///   page checksums; 64: for each of the nine tables its offset in the table area, slot count, entry
-///   count and length; 352: the line's hash (64 hex digits); 416: checksum of bytes 0..<416.
-/// - 424: the small part; zeros to the next page; the tables; one 8-byte checksum per page of them.
+///   page checksums; 64: for each of the eight tables its offset in the table area, slot count, entry
+///   count and length; 320: the line's hash (64 hex digits); 384: checksum of bytes 0..<384.
+/// - 392: the small part; zeros to the next page; the tables; one 8-byte checksum per page of them.
 public enum Snapshot {
   /// The snapshot of a log: `<log>.snapshot`.
   public static func path(for logPath: String) -> String { logPath + ".snapshot" }
 
   static let magic = Array("TBSNAP02".utf8)
-  static let headerLength = 424
-  static let tableCount = 9
+  static let headerLength = 392
+  static let tableCount = 8
   /// Where the header holds the line's hash, and its own checksum.
   static let hashField = 64 + tableCount * 32
   static let headerChecksumField = hashField + 64
@@ -147,8 +147,7 @@ public enum Snapshot {
     }
     guard table(state.records, .records), table(state.redemptions, .redemptions), table(state.ids, .ids),
       table(state.minutesByDay, .minutesByDay), table(state.members, .members), table(state.teams, .teams),
-      table(state.accounts, .accounts), table(state.pendingPoints, .pendingPoints),
-      table(state.postingSeqs, .postingSeqs)
+      table(state.accounts, .accounts), table(state.pendingPoints, .pendingPoints)
     else { return nil }
     let areaLength = out.bytes.count - areaStart
     var sums = SnapshotWriter(capacity: (areaLength / MappedSnapshot.pageSize + 1) * 8)
@@ -240,7 +239,6 @@ public enum Snapshot {
     state.teams = StoredTable(base: try section(5, .teams))
     state.accounts = StoredTable(base: try section(6, .accounts))
     state.pendingPoints = StoredTable(base: try section(7, .pendingPoints))
-    state.postingSeqs = StoredTable(base: try section(8, .postingSeqs))
     guard state.lastSeq == seq, state.headHash == hash else { throw failure("seq or hash") }
     return (state, offset)
   }

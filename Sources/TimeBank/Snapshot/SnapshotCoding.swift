@@ -523,11 +523,26 @@ extension TableCodec where Key == AccountID, Value == AccountTotals {
       out.points(totals.received)
       out.points(totals.sent)
       out.points(totals.redeemed)
+      // The posting lines: their count, then each `seq` less the one before.
+      out.int(totals.postingSeqs.count)
+      var previous = 0
+      for seq in totals.postingSeqs {
+        out.int(seq - previous)
+        previous = seq
+      }
     },
     readValue: { input throws(SnapshotDecodingError) in
-      AccountTotals(
+      var totals = AccountTotals(
         earned: try input.points(), received: try input.points(), sent: try input.points(),
         redeemed: try input.points())
+      let count = try input.count()
+      totals.postingSeqs.reserveCapacity(count)
+      var previous = 0
+      for _ in 0..<count {
+        previous += try input.int()
+        totals.postingSeqs.append(previous)
+      }
+      return totals
     })
 }
 
@@ -537,30 +552,4 @@ extension TableCodec where Key == AccountID, Value == Points {
     readKey: { input throws(SnapshotDecodingError) in try input.account() },
     writeValue: { points, out in out.points(points) },
     readValue: { input throws(SnapshotDecodingError) in try input.points() })
-}
-
-extension TableCodec where Key == AccountID, Value == [Int] {
-  /// Each account's posting lines, as the count, then each `seq` less the one before.
-  static let postingSeqs = TableCodec(
-    writeKey: { key, out in out.account(key) },
-    readKey: { input throws(SnapshotDecodingError) in try input.account() },
-    writeValue: { seqs, out in
-      out.int(seqs.count)
-      var previous = 0
-      for seq in seqs {
-        out.int(seq - previous)
-        previous = seq
-      }
-    },
-    readValue: { input throws(SnapshotDecodingError) in
-      let count = try input.count()
-      var seqs: [Int] = []
-      seqs.reserveCapacity(count)
-      var previous = 0
-      for _ in 0..<count {
-        previous += try input.int()
-        seqs.append(previous)
-      }
-      return seqs
-    })
 }

@@ -342,7 +342,7 @@ extension LedgerState {
   public var snapshotDamageCheck: @Sendable () -> Bool {
     let files = [
       records.base?.file, redemptions.base?.file, ids.base?.file, minutesByDay.base?.file, members.base?.file,
-      teams.base?.file, accounts.base?.file, pendingPoints.base?.file, postingSeqs.base?.file,
+      teams.base?.file, accounts.base?.file, pendingPoints.base?.file,
     ].compactMap { $0 }
     return { files.contains { $0.isDamaged } }
   }
