@@ -27,34 +27,13 @@ public struct Statement: Equatable, Sendable {
   public init(
     account: AccountID, records: some Sequence<EventRecord>, from: LocalDate? = nil, to: LocalDate? = nil
   ) {
-    self.account = account
+    var builder = Builder(account: account, from: from, to: to)
     var state = LedgerState()
-    var balance = Points.zero
-    var opening = Points.zero
-    var lines: [StatementLine] = []
     for record in records {
-      let transfers = state.transfers(for: record.event)
-      let date = state.localDate(of: record.at)
-      for transfer in transfers where transfer.from == account || transfer.to == account {
-        let amount = transfer.to == account ? transfer.points : -transfer.points
-        balance += amount
-        if let to, date > to { continue }
-        if let from, date < from {
-          opening = balance
-          continue
-        }
-        lines.append(
-          StatementLine(
-            seq: record.seq, date: date, kind: transfer.kind,
-            counterparty: transfer.to == account ? transfer.from : transfer.to, amount: amount,
-            balance: balance,
-            description: Statement.describe(record.event, in: state)))
-      }
+      if let transfer = state.transfer(for: record.event) { builder.post(transfer, of: record, in: state) }
       state.apply(record)
     }
-    self.opening = opening
-    self.lines = lines
-    self.closing = lines.last?.balance ?? opening
+    self.init(builder)
   }
 
   /// Builds the same statement from just the lines that moved the account's points (its `postingSeqs` in
@@ -66,21 +45,46 @@ public struct Statement: Equatable, Sendable {
     account: AccountID, settledIn state: LedgerState, from: LocalDate? = nil, to: LocalDate? = nil,
     line: (Int) throws(Failure) -> EventRecord
   ) throws(Failure) {
-    self.account = account
+    var builder = Builder(account: account, from: from, to: to)
+    for seq in state.accounts[account]?.postingSeqs ?? [] {
+      let record = try line(seq)
+      if let transfer = state.settledTransfer(for: record.event) { builder.post(transfer, of: record, in: state) }
+    }
+    self.init(builder)
+  }
+
+  private init(_ builder: Builder) {
+    account = builder.account
+    opening = builder.opening
+    lines = builder.lines
+    closing = builder.lines.last?.balance ?? builder.opening
+  }
+
+  /// The running balance and the lines shown, one posting at a time, in log order.
+  private struct Builder {
+    let account: AccountID
+    let from: LocalDate?
+    let to: LocalDate?
     var balance = Points.zero
     var opening = Points.zero
     var lines: [StatementLine] = []
-    for seq in state.accounts[account]?.postingSeqs ?? [] {
-      let record = try line(seq)
-      guard let transfer = state.settledTransfer(for: record.event), transfer.from == account || transfer.to == account
-      else { continue }
+
+    init(account: AccountID, from: LocalDate?, to: LocalDate?) {
+      self.account = account
+      self.from = from
+      self.to = to
+    }
+
+    /// Adds `transfer`, made by `record`, when it moves this account's points; `state` words it.
+    mutating func post(_ transfer: Transfer, of record: EventRecord, in state: LedgerState) {
+      guard transfer.from == account || transfer.to == account else { return }
       let date = state.localDate(of: record.at)
       let amount = transfer.to == account ? transfer.points : -transfer.points
       balance += amount
-      if let to, date > to { continue }
+      if let to, date > to { return }
       if let from, date < from {
         opening = balance
-        continue
+        return
       }
       lines.append(
         StatementLine(
@@ -88,9 +92,6 @@ public struct Statement: Equatable, Sendable {
           counterparty: transfer.to == account ? transfer.from : transfer.to, amount: amount, balance: balance,
           description: Statement.describe(record.event, in: state)))
     }
-    self.opening = opening
-    self.lines = lines
-    self.closing = lines.last?.balance ?? opening
   }
 
   static func describe(_ event: Event, in state: LedgerState) -> String {
