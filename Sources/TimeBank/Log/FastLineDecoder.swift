@@ -9,14 +9,19 @@
 enum FastLineDecoder {
   /// Bytes from `,"prev":"` to the end of the line: the two hashes and what surrounds them.
   private static let trailerLength = 9 + 64 + 10 + 64 + 2
+  /// The UTF-8 bytes of each of `Event.typeNames`, in the same order.
+  private static let typeNameBytes = Event.typeNames.map { Array($0.utf8) }
 
   /// The line's record when it is in the canonical layout and its hash matches its body, else nil.
   /// - Complexity: O(n) in the length of the line.
-  static func decode(_ line: UnsafeBufferPointer<UInt8>) -> EventRecord? {
+  ///
+  /// - Parameter bodyDigest: the SHA-256 of the line's body (all before `,"hash":`) when the caller
+  ///   hashed many lines at once (`SHA256.digests(of:into:)`); nil to hash it here.
+  static func decode(_ line: UnsafeBufferPointer<UInt8>, bodyDigest: SHA256.Digest? = nil) -> EventRecord? {
     var reader = Reader(line: line)
     guard reader.skip("{\"seq\":"), let seq = reader.positiveInteger(),
       reader.skip(",\"id\":\""), let id = reader.plainString(),
-      reader.skip(",\"type\":\""), let type = reader.plainString(),
+      reader.skip(",\"type\":\""), let type = reader.typeName(),
       reader.skip(",\"at\":\""), let at = reader.timestamp(),
       reader.skip(",\"actor\":\""), let actor = reader.plainString(),
       reader.skip(",\"data\":")
@@ -33,8 +38,7 @@ enum FastLineDecoder {
       case .object(let data)? = try? JSONScanner.parse(
         UnsafeBufferPointer(rebasing: line[reader.index..<prevStart]), depth: 1)
     else { return nil }
-    let bodyEnd = count - LogLine.suffixLength
-    let digest = SHA256.digest(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<bodyEnd])))
+    let digest = bodyDigest ?? SHA256.digest(LogLine.body(of: line))
     guard digest.matches(hex: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[hash]))) else {
       return nil
     }
@@ -95,6 +99,18 @@ enum FastLineDecoder {
     mutating func plainString() -> String? {
       guard let range = plainBytes() else { return nil }
       return String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
+    }
+
+    /// One of `Event.typeNames`, as that very string (nothing to allocate); nil for any other text,
+    /// which the reference reader then words.
+    mutating func typeName() -> String? {
+      guard let range = plainBytes() else { return nil }
+      let text = UnsafeBufferPointer(rebasing: line[range])
+      for (index, bytes) in FastLineDecoder.typeNameBytes.enumerated()
+      where bytes.count == text.count && bytes.elementsEqual(text) {
+        return Event.typeNames[index]
+      }
+      return nil
     }
 
     mutating func timestamp() -> Timestamp? {

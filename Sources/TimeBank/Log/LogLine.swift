@@ -97,6 +97,12 @@ public enum LogLine {
       seq: seqValue, id: id, at: at, actor: ActorID(actor), event: event, prev: prev, hash: hash)
   }
 
+  /// The bytes the hash covers: all of `line` (without its `\n`) before `,"hash":"…"}`, or nothing for
+  /// a line too short to hold a hash.
+  static func body(of line: UnsafeBufferPointer<UInt8>) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<max(0, line.count - suffixLength)]))
+  }
+
   static func isHex64(_ text: String) -> Bool {
     text.utf8.count == 64
       && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }

@@ -113,7 +113,8 @@ private struct ChainCheck {
   /// Where the next line starts in the file.
   private var lineStart = 0
 
-  var isDone: Bool { scan.corruption != nil || scan.tornTail != nil || scan.stopped }
+  /// Whether the scan has ended early: a corrupt line, a torn tail, or the consumer asked to stop.
+  private(set) var isDone = false
 
   let progress: ((Int) -> Void)?
 
@@ -163,14 +164,14 @@ private struct ChainCheck {
     var position = 0
     var next = isDone ? nil : nextStep()
     while let job = next {
-      let decoded = job.wait()
+      job.wait()
       next = nextStep()
-      for (index, result) in decoded.enumerated() {
-        guard accept(result, lineEnd: offset + job.ends[index], body) else { break }
+      for index in job.ends.indices {
+        guard accept(job.take(index), lineEnd: offset + job.ends[index], body) else { break }
       }
       position = job.ends[job.ends.count - 1] + 1
       if isDone {
-        if let next { _ = next.wait() }
+        next?.wait()
         return position
       }
       progress?(lineStart)
@@ -180,24 +181,26 @@ private struct ChainCheck {
 
   /// The chain checks of `LogReader.verify`, for one decoded line ending (before its `\n`) at `lineEnd`.
   private mutating func accept(
-    _ result: Result<EventRecord, LineProblem>, lineEnd: Int, _ body: (EventRecord) -> Bool
+    _ result: consuming Result<EventRecord, LineProblem>, lineEnd: Int, _ body: (EventRecord) -> Bool
   ) -> Bool {
     let lineNumber = scan.lines + 1
     let expectedSeq = scan.lines + 1
     let record: EventRecord
-    switch result {
+    switch consume result {
     case .failure(let problem):
       if case .unreadable = problem, lineEnd + 1 == end {
         scan.tornTail = TornTail(line: lineNumber, offset: lineStart, length: totalLength - lineStart)
       } else {
         scan.corruption = LogCorruption(line: lineNumber, seq: expectedSeq, problem: problem)
       }
+      isDone = true
       return false
     case .success(let decoded):
       record = decoded
     }
     func fail(_ problem: LineProblem) -> Bool {
       scan.corruption = LogCorruption(line: lineNumber, seq: record.seq, problem: problem)
+      isDone = true
       return false
     }
     guard record.seq == expectedSeq else { return fail(.seqGap(expected: expectedSeq, found: record.seq)) }
@@ -219,6 +222,7 @@ private struct ChainCheck {
     scan.validLength = lineStart
     guard body(record) else {
       scan.stopped = true
+      isDone = true
       return false
     }
     return true
@@ -228,6 +232,7 @@ private struct ChainCheck {
   /// verified (a piece without `\n`, or the start of an uncommitted batch) is a torn tail.
   mutating func finish() -> LogScan {
     if !isDone && lineStart < totalLength {
+      isDone = true
       scan.tornTail = TornTail(line: scan.lines + 1, offset: lineStart, length: totalLength - lineStart)
     }
     return scan
@@ -240,6 +245,8 @@ private final class DecodeJob {
   let ends: [Int]
   private let starts: [Int]
   private let results: UnsafeMutableBufferPointer<Result<EventRecord, LineProblem>>
+  /// Results from this index on are still in `results` (the earlier ones were taken).
+  private var untaken = 0
   private let group = DispatchGroup()
 
   /// Starts decoding the lines `window[starts[i]..<ends[i]]`; `window` must stay valid until `wait()`.
@@ -253,27 +260,43 @@ private final class DecodeJob {
     for chunk in 0..<chunks {
       DispatchQueue.global().async(group: group) {
         let job = shared.value
-        for index in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
-          let line = UnsafeBufferPointer(rebasing: job.window[job.starts[index]..<job.ends[index]])
-          (job.results.baseAddress.unsafelyUnwrapped + index).initialize(to: DecodeJob.decode(line))
+        let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
+        let lines = range.map { UnsafeBufferPointer(rebasing: job.window[job.starts[$0]..<job.ends[$0]]) }
+        // The bodies are hashed together, several lines at a time in SIMD lanes, then each line is read.
+        let bodies = lines.map(LogLine.body(of:))
+        var digests = [SHA256.Digest](repeating: .initial, count: lines.count)
+        bodies.withUnsafeBufferPointer { bodies in
+          digests.withUnsafeMutableBufferPointer { SHA256.digests(of: bodies, into: $0) }
+        }
+        for (offset, line) in lines.enumerated() {
+          (job.results.baseAddress.unsafelyUnwrapped + range.lowerBound + offset).initialize(
+            to: DecodeJob.decode(line, bodyDigest: digests[offset]))
         }
       }
     }
   }
 
-  deinit { results.deallocate() }
-
-  /// The decoded lines, in order, once every worker is done.
-  func wait() -> [Result<EventRecord, LineProblem>] {
+  deinit {
     group.wait()
-    var decoded: [Result<EventRecord, LineProblem>] = []
-    decoded.reserveCapacity(results.count)
-    for index in results.indices { decoded.append((results.baseAddress.unsafelyUnwrapped + index).move()) }
-    return decoded
+    if untaken < results.count {
+      _ = UnsafeMutableBufferPointer(rebasing: results[untaken...]).deinitialize()
+    }
+    results.deallocate()
   }
 
-  static func decode(_ line: UnsafeBufferPointer<UInt8>) -> Result<EventRecord, LineProblem> {
-    if let record = FastLineDecoder.decode(line) { return .success(record) }
+  /// Returns once every worker is done.
+  func wait() { group.wait() }
+
+  /// Moves the decoded line `index` out, after `wait()`: lines are taken in order, each once (a
+  /// move, not a copy, so no reference is counted up and down again).
+  func take(_ index: Int) -> Result<EventRecord, LineProblem> {
+    precondition(index == untaken, "lines are taken in order, each once")
+    untaken += 1
+    return (results.baseAddress.unsafelyUnwrapped + index).move()
+  }
+
+  static func decode(_ line: UnsafeBufferPointer<UInt8>, bodyDigest: SHA256.Digest) -> Result<EventRecord, LineProblem> {
+    if let record = FastLineDecoder.decode(line, bodyDigest: bodyDigest) { return .success(record) }
     do {
       return .success(try LogLine.decode(line))
     } catch {

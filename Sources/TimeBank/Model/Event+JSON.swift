@@ -173,7 +173,34 @@ extension Event {
   /// - Throws: `EventDecodingError` naming the field that is missing, of the wrong kind, or unknown.
   public init(typeName: String, data: JSONObject) throws(EventDecodingError) {
     let fields = FieldReader(data)
+    // The kinds of nearly every line come first: a switch over strings tries its cases in order.
     switch typeName {
+    case "service.recorded":
+      let member = MemberID(try fields.string("member"))
+      self = .serviceRecorded(
+        ServiceEntry(
+          member: member, date: try fields.date("date"), minutes: Minutes(try fields.integer("minutes")),
+          category: try fields.string("category"), team: try fields.optionalString("team").map(TeamID.init),
+          peopleServed: try fields.integer("served"), place: try fields.optionalString("place"),
+          creditTo: try fields.account("creditTo"), note: try fields.optionalString("note"),
+          replaces: try fields.optionalString("replaces").map(RecordID.init)))
+    case "service.confirmed":
+      self = .serviceConfirmed(
+        record: RecordID(try fields.string("record")), points: try fields.points("points"))
+    case "service.rejected", "service.reversed":
+      let record = RecordID(try fields.string("record"))
+      let reason = try fields.string("reason")
+      self =
+        typeName == "service.rejected"
+        ? .serviceRejected(record: record, reason: reason) : .serviceReversed(record: record, reason: reason)
+    case "points.transferred":
+      self = .pointsTransferred(
+        from: try fields.account("from"), to: try fields.account("to"), points: try fields.points("points"),
+        memo: try fields.optionalString("memo"))
+    case "reward.redeemed":
+      self = .rewardRedeemed(
+        account: try fields.account("account"), item: ItemID(try fields.string("item")),
+        quantity: try fields.integer("quantity"), points: try fields.points("points"))
     case "ledger.opened":
       self = .ledgerOpened(
         community: try fields.string("community"), timeZone: try fields.string("timeZone"),
@@ -231,28 +258,6 @@ extension Event {
       self = .cardOpened(
         card: CardID(try fields.string("card")), name: try fields.string("name"), kind: kind,
         holder: try fields.string("holder"))
-    case "service.recorded":
-      let member = MemberID(try fields.string("member"))
-      self = .serviceRecorded(
-        ServiceEntry(
-          member: member, date: try fields.date("date"), minutes: Minutes(try fields.integer("minutes")),
-          category: try fields.string("category"), team: try fields.optionalString("team").map(TeamID.init),
-          peopleServed: try fields.integer("served"), place: try fields.optionalString("place"),
-          creditTo: try fields.account("creditTo"), note: try fields.optionalString("note"),
-          replaces: try fields.optionalString("replaces").map(RecordID.init)))
-    case "service.confirmed":
-      self = .serviceConfirmed(
-        record: RecordID(try fields.string("record")), points: try fields.points("points"))
-    case "service.rejected", "service.reversed":
-      let record = RecordID(try fields.string("record"))
-      let reason = try fields.string("reason")
-      self =
-        typeName == "service.rejected"
-        ? .serviceRejected(record: record, reason: reason) : .serviceReversed(record: record, reason: reason)
-    case "points.transferred":
-      self = .pointsTransferred(
-        from: try fields.account("from"), to: try fields.account("to"), points: try fields.points("points"),
-        memo: try fields.optionalString("memo"))
     case "reward.listed":
       guard let kind = RewardKind(rawValue: try fields.string("kind")) else {
         throw EventDecodingError(field: "kind", problem: "is not goods or service")
@@ -267,10 +272,6 @@ extension Event {
     case "reward.withdrawn":
       self = .rewardWithdrawn(
         item: ItemID(try fields.string("item")), reason: try fields.optionalString("reason"))
-    case "reward.redeemed":
-      self = .rewardRedeemed(
-        account: try fields.account("account"), item: ItemID(try fields.string("item")),
-        quantity: try fields.integer("quantity"), points: try fields.points("points"))
     case "redemption.cancelled":
       self = .redemptionCancelled(
         redemption: RedemptionID(try fields.string("redemption")), reason: try fields.string("reason"))
@@ -338,8 +339,11 @@ extension Policy {
 final class FieldReader {
   private let object: JSONObject
   private let prefix: String
-  /// The keys asked for so far (a handful: a linear search beats hashing here).
-  private var read: [String] = []
+  /// Which members were read, one bit per index (the first member named by each key asked for); an
+  /// event's object has about ten, so a bit set costs less than a list of keys.
+  private var readMembers: UInt64 = 0
+  /// The keys asked for, kept only for an object too long for `readMembers` (never an event's).
+  private var readKeys: [String] = []
 
   init(_ object: JSONObject, prefix: String = "") {
     self.object = object
@@ -347,8 +351,14 @@ final class FieldReader {
   }
 
   private func value(_ key: String) -> JSONValue? {
-    read.append(key)
-    return object[key]
+    let members = object.members
+    guard members.count <= 64 else {
+      readKeys.append(key)
+      return object[key]
+    }
+    guard let index = members.firstIndex(where: { $0.key == key }) else { return nil }
+    readMembers |= 1 << UInt64(index)
+    return members[index].value
   }
 
   private func failure(_ key: String, _ problem: String) -> EventDecodingError {
@@ -422,23 +432,25 @@ final class FieldReader {
     return account
   }
 
+  /// Throws for the first member that repeats an earlier key or that no field read.
   func checkNoUnknownMembers() throws(EventDecodingError) {
     let members = object.members
-    if members.count > 32 {
+    if members.count > 64 {
       // A long object cannot be an event's; find what is wrong with it without a quadratic search.
       var seen: Set<String> = []
-      let read = Set(self.read)
+      let read = Set(readKeys)
       for member in members {
         if !seen.insert(member.key).inserted { throw failure(member.key, "appears twice") }
         if !read.contains(member.key) { throw failure(member.key, "is not a field of this event") }
       }
       return
     }
-    for (index, member) in members.enumerated() {
+    // A member that was read is the first with its key, so only the others need a closer look.
+    for (index, member) in members.enumerated() where readMembers & (1 << UInt64(index)) == 0 {
       for earlier in members[..<index] where earlier.key == member.key {
         throw failure(member.key, "appears twice")
       }
-      if !read.contains(member.key) { throw failure(member.key, "is not a field of this event") }
+      throw failure(member.key, "is not a field of this event")
     }
   }
 }

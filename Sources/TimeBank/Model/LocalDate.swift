@@ -1,17 +1,23 @@
 /// A calendar date in the ledger's time zone, written `YYYY-MM-DD`.
 public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible {
-  public let year: Int
-  public let month: Int
-  public let day: Int
+  /// `year << 9 | month << 5 | day` in four bytes (a ledger holds hundreds of thousands of dates; three
+  /// `Int`s took 24). The order of the packed values is the order of the dates.
+  private let packed: Int32
+
+  public var year: Int { Int(packed >> 9) }
+  public var month: Int { Int((packed >> 5) & 0xF) }
+  public var day: Int { Int(packed & 0x1F) }
+
+  private init(unchecked year: Int, _ month: Int, _ day: Int) {
+    packed = Int32(truncatingIfNeeded: year << 9 | month << 5 | day)
+  }
 
   /// A date from its parts, or nil when it does not exist (2025-02-30).
   public init?(year: Int, month: Int, day: Int) {
     guard (1...9999).contains(year), (1...12).contains(month),
       (1...LocalDate.daysIn(month: month, year: year)).contains(day)
     else { return nil }
-    self.year = year
-    self.month = month
-    self.day = day
+    self.init(unchecked: year, month, day)
   }
 
   /// Parses exactly `YYYY-MM-DD`.
@@ -39,9 +45,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
     let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
     let shiftedMonth = (5 * dayOfYear + 2) / 153
-    day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-    month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-    year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+    let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+    self.init(unchecked: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
   }
 
   /// Days from 1970-01-01 to this date.
@@ -62,9 +68,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     LocalDate.pad(year, 4) + "-" + LocalDate.pad(month, 2) + "-" + LocalDate.pad(day, 2)
   }
 
-  public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
-    (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
-  }
+  public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.packed < rhs.packed }
 
   static func daysIn(month: Int, year: Int) -> Int {
     switch month {

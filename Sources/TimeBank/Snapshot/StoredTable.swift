@@ -12,7 +12,7 @@ public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
   /// The table as the snapshot left it, or nil (a state rebuilt from the first line).
   var base: TableSection<Key, Value>?
   /// Entries added or changed since the snapshot.
-  private(set) var changes: [Key: Value] = [:]
+  private(set) var changes = DenseTable<Key, Value>()
   /// Keys of `changes` that are not in the base.
   private var added = 0
 
@@ -22,7 +22,8 @@ public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
   /// A table holding `dictionary`'s entries, all in memory.
   public init(_ dictionary: [Key: Value]) {
-    changes = dictionary
+    changes.reserveCapacity(dictionary.count)
+    for (key, value) in dictionary { changes.updateValue(value, forKey: key) }
     added = dictionary.count
   }
 
@@ -43,6 +44,26 @@ public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         removeValue(forKey: key)
       }
     }
+    // In place, so `table[key]?.field = x` neither copies the value nor looks the key up twice.
+    _modify {
+      var index = changes.index(forKey: key)
+      if index == nil, let old = base?.lookup(key) { index = changes.append(old, forKey: key) }
+      if let index {
+        yield &changes[slot: index]
+        if changes[slot: index] == nil {
+          precondition(base?.contains(key) != true, "an entry of the snapshot cannot be removed")
+          changes.remove(key)
+          added -= 1
+        }
+      } else {
+        var value: Value? = nil
+        yield &value
+        if let value {
+          changes.append(value, forKey: key)
+          added += 1
+        }
+      }
+    }
   }
 
   public subscript(key: Key, default value: @autoclosure () -> Value) -> Value {
@@ -50,15 +71,16 @@ public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     set { updateValue(newValue, forKey: key) }
     // In place, so appending to an array value does not copy it.
     _modify {
-      if changes[key] == nil {
+      var index = changes.index(forKey: key)
+      if index == nil {
         if let old = base?.lookup(key) {
-          changes[key] = old
+          index = changes.append(old, forKey: key)
         } else {
-          changes[key] = value()
+          index = changes.append(value(), forKey: key)
           added += 1
         }
       }
-      yield &changes[key, default: value()]
+      yield &changes[slot: index.unsafelyUnwrapped]!
     }
   }
 
@@ -75,12 +97,15 @@ public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
   /// Removes a key added since the snapshot.
   /// - Precondition: the key is not in the base (the ledger never forgets an entry it wrote).
+  /// - Complexity: O(n) in the number of changes (the ledger removes a key only when it refuses a line).
   @discardableResult
   public mutating func removeValue(forKey key: Key) -> Value? {
-    guard let old = changes.removeValue(forKey: key) else {
+    guard let index = changes.index(forKey: key) else {
       precondition(base?.contains(key) != true, "an entry of the snapshot cannot be removed")
       return nil
     }
+    let old = changes[slot: index]
+    changes.remove(key)
     if base?.contains(key) != true { added -= 1 }
     return old
   }
@@ -101,10 +126,94 @@ public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
   public var keys: [Key] { map(\.key) }
 }
 
+/// Entries kept in memory: the values side by side in one array, found through a dictionary from key to
+/// position. A lookup hashes a key and an `Int32`, not the whole value, and growing moves only those.
+struct DenseTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+  /// Where each key's value is in `slots`.
+  private var positions: [Key: Int32] = [:]
+  /// The values; every slot holds one, except while `StoredTable`'s `_modify` lends it out.
+  private var slots: [Value?] = []
+
+  var count: Int { slots.count }
+
+  mutating func reserveCapacity(_ capacity: Int) {
+    positions.reserveCapacity(capacity)
+    slots.reserveCapacity(capacity)
+  }
+
+  func index(forKey key: Key) -> Int? { positions[key].map(Int.init) }
+
+  subscript(key: Key) -> Value? { positions[key].flatMap { slots[Int($0)] } }
+
+  subscript(slot index: Int) -> Value? {
+    get { slots[index] }
+    _modify { yield &slots[index] }
+  }
+
+  /// Adds a key that is not here yet and returns its position.
+  @discardableResult
+  mutating func append(_ value: Value, forKey key: Key) -> Int {
+    positions[key] = Int32(slots.count)
+    slots.append(value)
+    return slots.count - 1
+  }
+
+  /// Sets the value for `key` (hashing it once) and returns the one it replaces, if any.
+  @discardableResult
+  mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
+    let next = Int32(slots.count)
+    let position = Self.claim(&positions[key, default: -1], next: next)
+    guard position != next else {
+      slots.append(value)
+      return nil
+    }
+    var old: Value? = value
+    swap(&old, &slots[Int(position)])
+    return old
+  }
+
+  /// The position in `slot`, giving it `next` when it has none yet (-1).
+  private static func claim(_ slot: inout Int32, next: Int32) -> Int32 {
+    if slot < 0 { slot = next }
+    return slot
+  }
+
+  /// Removes `key`'s entry, moving the last entry into its place.
+  /// - Complexity: O(n): finding the last entry's key means looking through them all.
+  mutating func remove(_ key: Key) {
+    guard let position = positions.removeValue(forKey: key) else { return }
+    let last = slots.count - 1
+    if Int(position) != last {
+      if let moved = positions.first(where: { $0.value == Int32(last) })?.key { positions[moved] = position }
+      slots.swapAt(Int(position), last)
+    }
+    slots.removeLast()
+  }
+
+  var keys: Dictionary<Key, Int32>.Keys { positions.keys }
+}
+
+extension DenseTable: Sequence {
+  struct Iterator: IteratorProtocol {
+    fileprivate var positions: Dictionary<Key, Int32>.Iterator
+    fileprivate let slots: [Value?]
+
+    mutating func next() -> (key: Key, value: Value)? {
+      while let (key, position) = positions.next() {
+        if let value = slots[Int(position)] { return (key, value) }
+      }
+      return nil
+    }
+  }
+
+  func makeIterator() -> Iterator { Iterator(positions: positions.makeIterator(), slots: slots) }
+  var underestimatedCount: Int { slots.count }
+}
+
 extension StoredTable: Sequence {
   public struct Iterator: IteratorProtocol {
     private var baseEntries: IndexingIterator<[(key: Key, value: Value)]>
-    private var changed: Dictionary<Key, Value>.Iterator
+    private var changed: DenseTable<Key, Value>.Iterator
 
     fileprivate init(_ table: StoredTable) {
       var fromBase: [(key: Key, value: Value)] = []
