@@ -134,6 +134,56 @@ import Testing
     #expect(loaded.state.ids[someKey] == original[someKey])
   }
 
+  /// Random sets, in-place changes, removals and lookups on a table, in memory and over a snapshot, give
+  /// what a plain dictionary gives: the dense in-memory part keeps every key at its value, also after a
+  /// removal moves another entry into the freed place.
+  @Test(arguments: [false, true])
+  func aTableBehavesLikeADictionary(overASnapshot: Bool) throws {
+    let demo = try Demo()
+    var table: StoredTable<String, Int>
+    var model: [String: Int]
+    if overASnapshot {
+      let bytes = try #require(Snapshot.encode(demo.replayed, offset: 1))
+      table = try Snapshot.decode(MappedSnapshot(copying: bytes)).state.ids
+      model = demo.replayed.ids.dictionary
+    } else {
+      table = StoredTable()
+      model = [:]
+    }
+    let baseKeys = Set(model.keys)
+    let oldKeys = Array(model.keys.sorted().prefix(50))
+    var random = SeededGenerator(seed: overASnapshot ? 11 : 12)
+    for step in 0..<4_000 {
+      let key =
+        Int.random(in: 0..<4, using: &random) == 0 && !oldKeys.isEmpty
+        ? oldKeys[Int.random(in: 0..<oldKeys.count, using: &random)] : "k\(Int.random(in: 0..<300, using: &random))"
+      switch Int.random(in: 0..<6, using: &random) {
+      case 0:
+        table[key] = step
+        model[key] = step
+      case 1:
+        #expect(table.updateValue(step, forKey: key) == model.updateValue(step, forKey: key))
+      case 2:
+        table[key]? += 1  // in place, through `_modify`; nothing for a key that is not there
+        model[key]? += 1
+      case 3:
+        table[key, default: 1_000] += 1
+        model[key, default: 1_000] += 1
+      case 4 where !baseKeys.contains(key):
+        #expect(table.removeValue(forKey: key) == model.removeValue(forKey: key))
+      case 5 where !baseKeys.contains(key) && model[key] != nil:
+        table[key] = nil
+        model[key] = nil
+      default:
+        #expect(table[key] == model[key])
+      }
+      #expect(table.count == model.count)
+    }
+    #expect(table.dictionary == model)
+    #expect(table.map(\.key).count == model.count)  // each key listed once
+    for (key, value) in model { #expect(table[key] == value) }
+  }
+
   @Test func aSnapshotTheLogNoLongerMatchesIsIgnored() throws {
     let demo = try Demo()
     try demo.writeSnapshot(after: 500)

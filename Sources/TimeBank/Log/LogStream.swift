@@ -152,12 +152,14 @@ private struct ChainCheck {
       var ends: [Int] = []
       starts.reserveCapacity(LogStream.linesPerStep)
       ends.reserveCapacity(LogStream.linesPerStep)
+      guard let base = window.baseAddress else { return nil }
       while starts.count < LogStream.linesPerStep, cursor < limit,
-        let newline = UnsafeBufferPointer(rebasing: window[cursor..<limit]).firstIndex(of: 0x0A)
+        let newline = memchr(base + cursor, 0x0A, limit - cursor)
       {
+        let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
         starts.append(cursor)
-        ends.append(cursor + newline)
-        cursor += newline + 1
+        ends.append(end)
+        cursor = end + 1
       }
       return starts.isEmpty ? nil : DecodeJob(window, starts: starts, ends: ends)
     }

@@ -123,7 +123,10 @@ public struct AccountTotals: Equatable, Sendable {
   enum Column { case earned, received, sent, redeemed }
 
   /// Adds `points` to `column`, and the line `seq` to the posting lines when given.
-  mutating func book(_ points: Points, in column: Column, seq: Int?) {
+  /// - Returns: the balance before and after.
+  @discardableResult
+  mutating func book(_ points: Points, in column: Column, seq: Int?) -> (before: Points, after: Points) {
+    let before = balance
     switch column {
     case .earned: earned += points
     case .received: received += points
@@ -131,6 +134,7 @@ public struct AccountTotals: Equatable, Sendable {
     case .redeemed: redeemed += points
     }
     if let seq { postingSeqs.append(seq) }
+    return (before, balance)
   }
 }
 
@@ -201,7 +205,11 @@ public struct LedgerState: Equatable, Sendable {
   /// The policy that applies to service on `date`: the change with the latest effective date on or
   /// before it (of two with the same date, the later in the log), else the opening policy.
   /// - Complexity: O(p) in the number of policy changes.
-  public func policy(on date: LocalDate) -> Policy {
+  public func policy(on date: LocalDate) -> Policy { Self.policy(on: date, in: policies) }
+
+  /// `policy(on:)` from the policies alone, for the rules, which read the state through a pointer and
+  /// would copy all of it to call a method on it.
+  static func policy(on date: LocalDate, in policies: [PolicyPeriod]) -> Policy {
     var result = policies.first?.policy ?? Policy()
     var latest: LocalDate?
     for period in policies.dropFirst() {
@@ -217,9 +225,11 @@ public struct LedgerState: Equatable, Sendable {
   public var currentPolicy: Policy { policies.last?.policy ?? Policy() }
 
   /// The balance of an account (zero for one never used).
+  @inline(__always)  // so the rules, which read the state through a pointer, need not copy it
   public func balance(of account: AccountID) -> Points { accounts[account]?.balance ?? .zero }
 
   /// Whether an account exists: a registered member, an opened card, or a system account.
+  @inline(__always)
   public func exists(_ account: AccountID) -> Bool {
     switch account {
     case .member(let id): members[id] != nil
@@ -229,13 +239,20 @@ public struct LedgerState: Equatable, Sendable {
   }
 
   /// Whether `actor` holds `role` in a scope accepted by `covers`.
+  @inline(__always)
   public func holds(_ actor: ActorID, _ role: Role, where covers: (RoleScope) -> Bool = { _ in true }) -> Bool
   {
     roles[actor]?.contains { $0.role == role && covers($0.scope) } ?? false
   }
 
   /// The calendar date of an instant in the ledger's time zone.
-  public func localDate(of instant: Timestamp) -> LocalDate { inLedgerZone(instant).localDate }
+  public func localDate(of instant: Timestamp) -> LocalDate { Self.localDate(of: instant, in: timeZone) }
+
+  /// The calendar date of an instant in `zone`.
+  static func localDate(of instant: Timestamp, in zone: TimeZone) -> LocalDate {
+    let date = Date(timeIntervalSince1970: TimeInterval(instant.secondsSinceEpoch))
+    return instant.atOffset(zone.secondsFromGMT(for: date)).localDate
+  }
 
   /// The instant written at the ledger's UTC offset for that moment.
   public func inLedgerZone(_ instant: Timestamp) -> Timestamp {
@@ -319,12 +336,20 @@ public struct LedgerState: Equatable, Sendable {
     apply(record, transfer: transfer(for: record.event), recordingID: true)
   }
 
+  /// The balances of the two accounts a transfer moved, before and after it.
+  struct PostedBalances {
+    var before: (from: Points, to: Points)
+    var after: (from: Points, to: Points)
+  }
+
   /// Applies one event whose movement the caller has already worked out with `transfer(for:)`.
   ///
   /// - Parameter recordingID: false when the caller keeps the ids itself (a replay from `LogStream`,
   ///   whose chain check already holds every id, hands them over: one dictionary of ids instead of two).
-  mutating func apply(_ record: EventRecord, transfer: Transfer?, recordingID: Bool) {
-    if let transfer { post(transfer, seq: record.seq) }
+  /// - Returns: the balances the transfer moved, so the auditor need not look them up again.
+  @discardableResult
+  mutating func apply(_ record: EventRecord, transfer: Transfer?, recordingID: Bool) -> PostedBalances? {
+    let posted = transfer.map { post($0, seq: record.seq) }
     switch record.event {
     case .ledgerOpened(let community, let zoneName, let policy):
       self.community = community
@@ -427,9 +452,10 @@ public struct LedgerState: Equatable, Sendable {
     if recordingID { ids[record.id] = record.seq }
     lastSeq = record.seq
     headHash = record.hash
+    return posted
   }
 
-  private mutating func post(_ transfer: Transfer, seq: Int) {
+  private mutating func post(_ transfer: Transfer, seq: Int) -> PostedBalances {
     let from: AccountTotals.Column
     let to: AccountTotals.Column
     var points = transfer.points
@@ -445,10 +471,15 @@ public struct LedgerState: Equatable, Sendable {
       points = .zero - points
     }
     // One access to each account: its column and its posting lines (kept for members and cards only).
-    accounts[transfer.from, default: AccountTotals()].book(points, in: from, seq: transfer.from.isSystem ? nil : seq)
+    let fromBalance = accounts[transfer.from, default: AccountTotals()].book(
+      points, in: from, seq: transfer.from.isSystem ? nil : seq)
     let isSameAccount = transfer.to == transfer.from
-    accounts[transfer.to, default: AccountTotals()].book(
+    let toBalance = accounts[transfer.to, default: AccountTotals()].book(
       points, in: to, seq: transfer.to.isSystem || isSameAccount ? nil : seq)
+    if isSameAccount {
+      return PostedBalances(before: (fromBalance.before, fromBalance.before), after: (toBalance.after, toBalance.after))
+    }
+    return PostedBalances(before: (fromBalance.before, toBalance.before), after: (fromBalance.after, toBalance.after))
   }
 
 }

@@ -174,7 +174,9 @@ public enum Audit {
       guard failure == nil else { return true }
       let problem: AuditProblem?
       do {
-        try Rules.validate(record.event, actor: record.actor, at: record.at, in: state)
+        try withUnsafePointer(to: &state) { (state: UnsafePointer<LedgerState>) throws(Rejection) in
+          try Rules.validate(record.event, actor: record.actor, at: record.at, in: state)
+        }
         problem = Audit.applyChecked(record, to: &state)
       } catch {
         problem = .rule(error)
@@ -185,7 +187,7 @@ public enum Audit {
       }
       events = record.seq
       headHash = record.hash
-      if wanted.contains(record.seq) { checkpointHashes[record.seq] = record.hash }
+      if !wanted.isEmpty && wanted.contains(record.seq) { checkpointHashes[record.seq] = record.hash }
       return true
     }
   }
@@ -201,9 +203,8 @@ public enum Audit {
       state.apply(record, transfer: nil, recordingID: false)
       return nil
     }
-    let before = (from: state.balance(of: transfer.from), to: state.balance(of: transfer.to))
-    state.apply(record, transfer: transfer, recordingID: false)
-    let after = (from: state.balance(of: transfer.from), to: state.balance(of: transfer.to))
+    guard let posted = state.apply(record, transfer: transfer, recordingID: false) else { return nil }
+    let (before, after) = (posted.before, posted.after)
     if transfer.from != .issued && after.from < .zero {
       return .invariant("account \(transfer.from) is below zero (\(after.from))")
     }

@@ -33,7 +33,11 @@ public enum Rules {
   }
 
   static func expectedPoints(for entry: ServiceEntry, in state: LedgerState) -> Points {
-    state.policy(on: entry.date).points(for: entry.minutes, category: entry.category)
+    expectedPoints(for: entry, policies: state.policies)
+  }
+
+  static func expectedPoints(for entry: ServiceEntry, policies: [PolicyPeriod]) -> Points {
+    LedgerState.policy(on: entry.date, in: policies).points(for: entry.minutes, category: entry.category)
   }
 
   /// Checks that `actor` may make `event` happen at `at`, given `state`.
@@ -43,11 +47,26 @@ public enum Rules {
   public static func validate(
     _ event: Event, actor: ActorID, at: Timestamp, in state: LedgerState
   ) throws(Rejection) {
-    let today = state.localDate(of: at)
-    let check = Checker(state: state, actor: actor, today: today)
+    try withUnsafePointer(to: state) { (state: UnsafePointer<LedgerState>) throws(Rejection) in
+      try validate(event, actor: actor, at: at, in: state)
+    }
+  }
+
+  /// `validate(_:actor:at:in:)` reading the state where it is: a copy of `LedgerState` counts every
+  /// table's reference up and down again, and the auditor checks every line.
+  static func validate(
+    _ event: Event, actor: ActorID, at: Timestamp, in state: UnsafePointer<LedgerState>
+  ) throws(Rejection) {
+    // Fields one by one: `state.pointee.localDate(of:)` would copy all of the state around the time zone's call.
+    let today = LedgerState.localDate(of: at, in: state.pointee.timeZone)
+    try validate(event, at: at, check: Checker(state, actor: actor, today: today))
+  }
+
+  private static func validate(_ event: Event, at: Timestamp, check: Checker) throws(Rejection) {
+    let actor = check.actor
     switch event {
     case .ledgerOpened(let community, let timeZone, let policy):
-      guard state.lastSeq == 0 else { throw .ledgerAlreadyOpened }
+      guard check.state.lastSeq == 0 else { throw .ledgerAlreadyOpened }
       try check.name(community, field: "community")
       guard LedgerState.isKnownTimeZone(timeZone) else { throw .unknownTimeZone(timeZone) }
       try check.policy(policy)
@@ -58,21 +77,21 @@ public enum Rules {
       try check.admin("grant roles")
       try check.identifier(grantee.rawValue, field: "actor")
       try check.scope(scope, for: role)
-      if state.holds(grantee, role, where: { $0 == scope }) {
+      if check.state.holds(grantee, role, where: { $0 == scope }) {
         throw .roleAlreadyHeld(actor: grantee, role: role, scope: scope)
       }
     case .roleRevoked(let holder, let role, let scope):
       try check.admin("revoke roles")
-      guard state.holds(holder, role, where: { $0 == scope }) else {
+      guard check.state.holds(holder, role, where: { $0 == scope }) else {
         throw .roleNotHeld(actor: holder, role: role, scope: scope)
       }
-      if role == .admin, state.roles.filter({ $0.value.contains { $0.role == .admin } }).count == 1 {
+      if role == .admin, check.state.roles.filter({ $0.value.contains { $0.role == .admin } }).count == 1 {
         throw .lastAdmin(holder)
       }
     case .memberRegistered(let registration):
       try check.coordinatorAnywhere("register members")
       try check.identifier(registration.member.rawValue, field: "member")
-      guard state.members[registration.member] == nil else {
+      guard check.state.members[registration.member] == nil else {
         throw .alreadyExists(kind: "member", id: registration.member.rawValue)
       }
       try check.name(registration.name, field: "name")
@@ -94,10 +113,10 @@ public enum Rules {
     case .teamCreated(let team, let name, _):
       try check.admin("create teams")
       try check.identifier(team.rawValue, field: "team")
-      guard state.teams[team] == nil else { throw .alreadyExists(kind: "team", id: team.rawValue) }
+      guard check.state.teams[team] == nil else { throw .alreadyExists(kind: "team", id: team.rawValue) }
       try check.name(name, field: "name")
     case .teamJoined(let team, let id, let date), .teamLeft(let team, let id, let date):
-      guard let teamState = state.teams[team] else { throw .unknownTeam(team) }
+      guard let teamState = check.state.teams[team] else { throw .unknownTeam(team) }
       try check.coordinator(for: team, action: "change team membership")
       _ = try check.activeMember(id, on: date)
       try check.notFuture(date, field: "date")
@@ -107,12 +126,12 @@ public enum Rules {
     case .branchCreated(let branch, let name):
       try check.admin("create branches")
       try check.identifier(branch.rawValue, field: "branch")
-      guard state.branches[branch] == nil else { throw .alreadyExists(kind: "branch", id: branch.rawValue) }
+      guard check.state.branches[branch] == nil else { throw .alreadyExists(kind: "branch", id: branch.rawValue) }
       try check.name(name, field: "name")
     case .cardOpened(let card, let name, _, let holder):
       try check.admin("open cards")
       try check.identifier(card.rawValue, field: "card")
-      guard state.cards[card] == nil else { throw .alreadyExists(kind: "card", id: card.rawValue) }
+      guard check.state.cards[card] == nil else { throw .alreadyExists(kind: "card", id: card.rawValue) }
       try check.name(name, field: "name")
       try check.name(holder, field: "holder")
     case .serviceRecorded(let entry):
@@ -124,7 +143,7 @@ public enum Rules {
         throw .ownService(member: record.entry.member, actor: actor)
       }
       try check.mayConfirm(record)
-      let expected = expectedPoints(for: record.entry, in: state)
+      let expected = expectedPoints(for: record.entry, policies: check.state.policies)
       guard points == expected else {
         throw .computedValueMismatch(
           field: "points", stored: points.description, expected: expected.description)
@@ -134,11 +153,11 @@ public enum Rules {
       try check.mayConfirm(record)
       try check.text(reason, field: "reason", required: true)
     case .serviceReversed(let id, let reason):
-      guard let record = state.records[id] else { throw .unknownRecord(id) }
+      guard let record = check.state.records[id] else { throw .unknownRecord(id) }
       guard case .confirmed(let points) = record.status else {
         throw .recordNotPending(record: id, status: record.status.name, action: "reverse")
       }
-      if !state.holds(actor, .admin) { try check.mayConfirm(record) }
+      if !check.holds(.admin) { try check.mayConfirm(record) }
       try check.text(reason, field: "reason", required: true)
       try check.canSpend(record.entry.creditTo, points)
     case .pointsTransferred(let from, let to, let points, let memo):
@@ -147,7 +166,7 @@ public enum Rules {
         if account.isSystem { throw .systemAccount(account) }
         try check.accountExists(account)
       }
-      if case .member(let id) = to, let left = state.members[id]?.left {
+      if case .member(let id) = to, let left = check.state.members[id]?.left {
         throw .memberLeft(member: id, left: left)
       }
       guard points > .zero else { throw .nonPositivePoints(field: "points", points) }
@@ -158,7 +177,7 @@ public enum Rules {
     case .rewardListed(let listing):
       try check.admin("list rewards")
       try check.identifier(listing.item.rawValue, field: "item")
-      guard state.rewards[listing.item] == nil else {
+      guard check.state.rewards[listing.item] == nil else {
         throw .alreadyExists(kind: "item", id: listing.item.rawValue)
       }
       try check.name(listing.name, field: "name")
@@ -194,7 +213,7 @@ public enum Rules {
       }
       try check.canSpend(account, points)
     case .redemptionCancelled(let id, let reason):
-      guard let redemption = state.redemptions[id] else { throw .unknownRedemption(id) }
+      guard let redemption = check.state.redemptions[id] else { throw .unknownRedemption(id) }
       guard !redemption.isCancelled else { throw .redemptionAlreadyCancelled(id) }
       try check.mayHandOut(redemption.account, action: "cancel redemptions")
       try check.text(reason, field: "reason", required: true)
@@ -205,7 +224,7 @@ public enum Rules {
       try check.partyRecorder(for: checkIn.member, branch: checkIn.branch, action: "record party check-ins")
       try check.name(checkIn.workplace, field: "workplace")
       try check.notFuture(checkIn.date, field: "date")
-      let earlier = state.checkIns[checkIn.member] ?? []
+      let earlier = check.state.checkIns[checkIn.member] ?? []
       if earlier.contains(where: { $0.checkIn.branch == checkIn.branch && $0.checkIn.date == checkIn.date }) {
         throw .alreadyCheckedIn(member: checkIn.member, branch: checkIn.branch, date: checkIn.date)
       }
@@ -219,7 +238,7 @@ public enum Rules {
       try check.notFuture(activity.date, field: "date")
       if let note = activity.note { try check.text(note, field: "note", required: false) }
     case .partyActivityConfirmed(let id), .partyActivityRejected(let id, _):
-      guard let activity = state.activities[id] else { throw .unknownActivity(id) }
+      guard let activity = check.state.activities[id] else { throw .unknownActivity(id) }
       let action = if case .partyActivityConfirmed = event { "confirm" } else { "reject" }
       guard activity.status == .pending else {
         throw .activityNotPending(activity: id, status: activity.status.rawValue, action: action)
@@ -244,36 +263,54 @@ public enum Rules {
 
 /// The individual checks, each throwing the rejection that names its rule.
 private struct Checker {
-  let state: LedgerState
+  let statePointer: UnsafePointer<LedgerState>
   let actor: ActorID
   let today: LocalDate
+  /// The actor's roles, looked up once.
+  let grants: Set<RoleGrant>
+
+  init(_ state: UnsafePointer<LedgerState>, actor: ActorID, today: LocalDate) {
+    statePointer = state
+    self.actor = actor
+    self.today = today
+    grants = state.pointee.roles[actor] ?? []
+  }
+
+  /// The state being checked, read in place.
+  var state: LedgerState { unsafeAddress { statePointer } }
+
+  /// Whether the actor holds `role` in a scope accepted by `covers` (`LedgerState.holds` for the actor).
+  func holds(_ role: Role, where covers: (RoleScope) -> Bool = { _ in true }) -> Bool {
+    grants.contains { $0.role == role && covers($0.scope) }
+  }
 
   func admin(_ action: String) throws(Rejection) {
-    guard state.holds(actor, .admin) else {
+    guard holds(.admin) else {
       throw .notAuthorised(actor: actor, action: action, needs: "admin")
     }
   }
 
   func coordinatorAnywhere(_ action: String) throws(Rejection) {
-    guard state.holds(actor, .admin) || state.holds(actor, .coordinator) else {
+    guard holds(.admin) || holds(.coordinator) else {
       throw .notAuthorised(actor: actor, action: action, needs: "admin or coordinator")
     }
   }
 
   func coordinator(for team: TeamID, action: String) throws(Rejection) {
     guard
-      state.holds(actor, .admin)
-        || state.holds(actor, .coordinator, where: { $0 == .all || $0 == .team(team) })
+      holds(.admin)
+        || holds(.coordinator, where: { $0 == .all || $0 == .team(team) })
     else { throw .notAuthorised(actor: actor, action: action, needs: "coordinator for team:\(team)") }
   }
 
   /// Coordinator whose scope covers a record: all, the record's team, or (no team) one of the member's.
   func coordinatorCovers(_ entry: ServiceEntry) -> Bool {
-    state.holds(actor, .coordinator) { scope in
+    let memberTeams = entry.team == nil ? state.members[entry.member]?.teams ?? [] : []
+    return holds(.coordinator) { scope in
       switch scope {
       case .all: true
       case .team(let team):
-        entry.team == team || (entry.team == nil && state.members[entry.member]?.teams.contains(team) == true)
+        entry.team == team || memberTeams.contains(team)
       case .branch: false
       }
     }
@@ -284,7 +321,7 @@ private struct Checker {
     guard let registration = state.members[member]?.registration, registration.isPartyMember else {
       return false
     }
-    return state.holds(actor, .secretary) { scope in
+    return holds(.secretary) { scope in
       scope == .all || registration.branch.map { scope == .branch($0) } == true
     }
   }
@@ -306,7 +343,7 @@ private struct Checker {
       if coordinatorMayHandOut, let member = state.members[id], coordinatorCoversMember(member) { return }
       throw .notAccountHolder(account: account, actor: actor)
     case .card:
-      guard state.holds(actor, .admin) || state.holds(actor, .coordinator, where: { $0 == .all }) else {
+      guard holds(.admin) || holds(.coordinator, where: { $0 == .all }) else {
         throw .notAuthorised(
           actor: actor, action: action + " from a card", needs: "admin or coordinator for all")
       }
@@ -316,17 +353,17 @@ private struct Checker {
   }
 
   func mayHandOut(_ account: AccountID, action: String) throws(Rejection) {
-    if state.holds(actor, .admin) { return }
+    if holds(.admin) { return }
     if case .member(let id) = account, let member = state.members[id], coordinatorCoversMember(member) {
       return
     }
-    if state.holds(actor, .coordinator, where: { $0 == .all }) { return }
+    if holds(.coordinator, where: { $0 == .all }) { return }
     throw .notAuthorised(
       actor: actor, action: action, needs: "admin or a coordinator for the account's member")
   }
 
   func coordinatorCoversMember(_ member: MemberState) -> Bool {
-    state.holds(actor, .coordinator) { scope in
+    holds(.coordinator) { scope in
       switch scope {
       case .all: true
       case .team(let team): member.teams.contains(team)
@@ -353,7 +390,7 @@ private struct Checker {
     }
     if let left = member.left, entry.date > left { throw .memberLeft(member: entry.member, left: left) }
     guard entry.minutes.value > 0 else { throw .nonPositiveMinutes(entry.minutes) }
-    let cap = state.policy(on: entry.date).dailyCap
+    let cap = LedgerState.policy(on: entry.date, in: state.policies).dailyCap
     let already = state.minutesByDay[MemberDay(entry.member, entry.date)] ?? .zero
     guard entry.minutes.value <= cap.value - already.value else {
       throw .dailyCapExceeded(
@@ -391,7 +428,7 @@ private struct Checker {
   /// Party records are kept by the secretary of the branch, or by a coordinator whose scope covers the
   /// member.
   func partyRecorder(for member: MemberID, branch: BranchID?, action: String) throws(Rejection) {
-    let isSecretary = state.holds(actor, .secretary) { scope in
+    let isSecretary = holds(.secretary) { scope in
       scope == .all || (branch.map { scope == .branch($0) } ?? false)
     }
     if isSecretary { return }
@@ -437,7 +474,7 @@ private struct Checker {
   }
 
   func canSpend(_ account: AccountID, _ points: Points) throws(Rejection) {
-    let balance = state.balance(of: account)
+    let balance = state.accounts[account]?.balance ?? .zero  // `state.balance(of:)` would copy the state
     guard balance >= points else {
       throw .insufficientPoints(account: account, balance: balance, needed: points)
     }

@@ -120,8 +120,8 @@ public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
   /// Every entry, as a dictionary.
   public var dictionary: [Key: Value] { filter { _ in true } }
 
-  /// Every value, in no particular order.
-  public var values: [Value] { map(\.value) }
+  /// Every value, in no particular order, one at a time (a table can hold hundreds of thousands).
+  public var values: LazyMapSequence<StoredTable, Value> { lazy.map(\.value) }
   /// Every key, in no particular order.
   public var keys: [Key] { map(\.key) }
 }

@@ -179,9 +179,9 @@ enum ViewCommands {
     let words = context.words
     let state = try context.viewState().state
     let rows = state.branches.keys.sorted().map { id in
-      let count = state.members.values.filter {
-        $0.registration.branch == id && $0.registration.isPartyMember
-      }.count
+      let count = state.members.values.reduce(0) {
+        $0 + ($1.registration.branch == id && $1.registration.isPartyMember ? 1 : 0)
+      }
       return [id.rawValue, state.branches[id] ?? "", String(count)]
     }
     try context.show(

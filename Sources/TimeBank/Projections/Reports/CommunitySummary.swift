@@ -33,7 +33,7 @@ public struct CommunitySummary: Equatable, Sendable {
         confirmedMinutes += record.entry.minutes
         confirmedRecords += 1
       }
-      pendingRecords += state.records.values.filter { $0.status == .pending }.count
+      for record in state.records.values where record.status == .pending { pendingRecords += 1 }
       for team in state.teams.values {
         if team.kind == .serviceTeam { serviceTeams += 1 } else { selfOrganisedGroups += 1 }
       }
