@@ -28,7 +28,7 @@ public struct CommunitySummary: Equatable, Sendable {
         registeredVolunteers += 1
         if member.registration.isPartyMember { partyMemberVolunteers += 1 }
       }
-      for (_, record, _) in community.confirmedRecords(in: window) {
+      for (_, record, _) in community.confirmedRecords(in: window, inLogOrder: false) {
         peopleServed += record.entry.peopleServed
         confirmedMinutes += record.entry.minutes
         confirmedRecords += 1

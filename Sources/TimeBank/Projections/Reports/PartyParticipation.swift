@@ -251,6 +251,8 @@ public struct QuarterlyServiceCard: Equatable, Sendable {
     var services: [ServiceLine] = []
     for community in communities {
       let state = community.state
+      // Once per community, not once per member: each call reads and sorts every record.
+      let confirmed = community.confirmedRecords(in: window)
       for (id, checkIns) in state.checkIns.sorted(by: { $0.key < $1.key }) {
         guard let checkIn = checkIns.last(where: { $0.checkIn.workplace == workplace })?.checkIn,
           let member = state.members[id]
@@ -259,7 +261,7 @@ public struct QuarterlyServiceCard: Equatable, Sendable {
           community: community.name, member: id, name: member.name, branch: checkIn.branch,
           checkIn: checkIn.date,
           records: 0, minutes: .zero, activities: [:])
-        for (_, record, _) in community.confirmedRecords(in: window) where record.entry.member == id {
+        for (_, record, _) in confirmed where record.entry.member == id {
           row.records += 1
           row.minutes += record.entry.minutes
           services.append(

@@ -51,15 +51,18 @@ public struct CommunityLedger: Sendable {
     self.lastEventDate = lastEventDate
   }
 
-  /// Confirmed service records of this community whose date is in `window`.
-  public func confirmedRecords(in window: ReportWindow) -> [(
+  /// Confirmed service records of this community whose date is in `window`, in log order.
+  ///
+  /// - Parameter inLogOrder: false for a caller that only adds them up, which need not wait for a sort.
+  public func confirmedRecords(in window: ReportWindow, inLogOrder: Bool = true) -> [(
     id: RecordID, record: RecordState, points: Points
   )] {
-    state.records.compactMap { id, record in
+    let confirmed: [(id: RecordID, record: RecordState, points: Points)] = state.records.compactMap { id, record in
       guard case .confirmed(let points) = record.status, window.contains(record.entry.date) else {
         return nil
       }
       return (id, record, points)
-    }.sorted { $0.record.seq < $1.record.seq }
+    }
+    return inLogOrder ? confirmed.sorted { $0.record.seq < $1.record.seq } : confirmed
   }
 }

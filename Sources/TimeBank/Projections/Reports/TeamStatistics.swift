@@ -52,19 +52,18 @@ public struct TeamStatistics: Equatable, Sendable {
   public init(_ communities: [CommunityLedger], window: ReportWindow) {
     var rows: [Row] = []
     var all = Accumulator()
-    var everyMember: Set<String> = []
+    var everyMember: Set<MemberKey> = []
     // Members are told apart by their log's position, so two communities of the same name stay two.
     for (position, community) in communities.enumerated() {
-      let key = "\(position)"
       var byTeam: [TeamID?: Accumulator] = [:]
-      for (_, record, points) in community.confirmedRecords(in: window) {
+      for (_, record, points) in community.confirmedRecords(in: window, inLogOrder: false) {
+        let member = MemberKey(community: position, member: record.entry.member)
         let name = community.state.members[record.entry.member]?.name ?? record.entry.member.rawValue
-        byTeam[record.entry.team, default: Accumulator()].add(
-          record.entry, points: points, name: name, key: key)
-        all.add(record.entry, points: points, name: name, key: key)
+        byTeam[record.entry.team, default: Accumulator()].add(record.entry, points: points, name: name, key: member)
+        all.add(record.entry, points: points, name: name, key: member)
       }
       for (id, team) in community.state.teams {
-        everyMember.formUnion(team.members.map { key + "\u{1F}" + $0.rawValue })
+        everyMember.formUnion(team.members.map { MemberKey(community: position, member: $0) })
         let accumulator = byTeam[id] ?? Accumulator()
         rows.append(
           accumulator.row(
@@ -84,44 +83,54 @@ public struct TeamStatistics: Equatable, Sendable {
     totals = all.row(community: "", team: nil, name: "total", kind: nil, membersNow: everyMember.count)
   }
 
+  /// A member of one of the communities reported on.
+  struct MemberKey: Hashable {
+    var community: Int
+    var member: MemberID
+
+    /// The order of top volunteers of equal hours: by this text.
+    var sortText: String { "\(community)\u{1F}\(member.rawValue)" }
+  }
+
   /// Sums of one group of records.
   struct Accumulator {
-    var members: Set<String> = []
-    var names: [String: (MemberID, String)] = [:]
+    var names: [MemberKey: String] = [:]
     var records = 0
     var minutes = Minutes.zero
     var points = Points.zero
     var served = 0
     var byCategory: [String: Minutes] = [:]
-    var byMonth: [String: Minutes] = [:]
-    var byMember: [String: Minutes] = [:]
+    /// Keyed by year * 100 + month; spelled `YYYY-MM` for the row.
+    var byMonth: [Int: Minutes] = [:]
+    var byMember: [MemberKey: Minutes] = [:]
 
-    mutating func add(_ entry: ServiceEntry, points: Points, name: String, key: String) {
-      let member = key + "\u{1F}" + entry.member.rawValue
-      members.insert(member)
-      names[member] = (entry.member, name)
+    mutating func add(_ entry: ServiceEntry, points: Points, name: String, key: MemberKey) {
+      names[key] = name
       records += 1
       minutes += entry.minutes
       self.points += points
       served += entry.peopleServed
       byCategory[entry.category, default: .zero] += entry.minutes
-      byMonth[entry.date.monthText, default: .zero] += entry.minutes
-      byMember[member, default: .zero] += entry.minutes
+      byMonth[entry.date.year * 100 + entry.date.month, default: .zero] += entry.minutes
+      byMember[key, default: .zero] += entry.minutes
     }
 
     func row(community: String, team: TeamID?, name: String, kind: TeamKind?, membersNow: Int) -> Row {
-      let top = byMember.sorted { ($1.value.value, $0.key) < ($0.value.value, $1.key) }.prefix(
-        TeamStatistics.topCount)
+      let top = byMember.map { (key: $0.key, text: $0.key.sortText, minutes: $0.value) }
+        .sorted { ($1.minutes.value, $0.text) < ($0.minutes.value, $1.text) }
+        .prefix(TeamStatistics.topCount)
       return Row(
         community: community, team: team, name: name, kind: kind, membersNow: membersNow,
-        activeMembers: members.count,
+        activeMembers: byMember.count,
         records: records, minutes: minutes, points: points, peopleServed: served,
         byCategory: byCategory.sorted { ($1.value.value, $0.key) < ($0.value.value, $1.key) }.map {
           ($0.key, $0.value)
         },
-        byMonth: byMonth.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-        top: top.compactMap { key, minutes in
-          names[key].map { Volunteer(member: $0.0, name: $0.1, minutes: minutes) }
+        byMonth: byMonth.sorted { $0.key < $1.key }.map { month, minutes in
+          ((LocalDate(year: month / 100, month: month % 100, day: 1)?.monthText ?? ""), minutes)
+        },
+        top: top.compactMap { entry in
+          names[entry.key].map { Volunteer(member: entry.key.member, name: $0, minutes: entry.minutes) }
         })
     }
   }
