@@ -250,14 +250,16 @@ public struct LedgerState: Equatable, Sendable {
 
   /// The calendar date of an instant in `zone`.
   static func localDate(of instant: Timestamp, in zone: TimeZone) -> LocalDate {
-    let date = Date(timeIntervalSince1970: TimeInterval(instant.secondsSinceEpoch))
-    return instant.atOffset(zone.secondsFromGMT(for: date)).localDate
+    inZone(instant, zone).localDate
   }
 
   /// The instant written at the ledger's UTC offset for that moment.
-  public func inLedgerZone(_ instant: Timestamp) -> Timestamp {
+  public func inLedgerZone(_ instant: Timestamp) -> Timestamp { Self.inZone(instant, timeZone) }
+
+  /// The instant written at `zone`'s UTC offset for that moment.
+  private static func inZone(_ instant: Timestamp, _ zone: TimeZone) -> Timestamp {
     let date = Date(timeIntervalSince1970: TimeInterval(instant.secondsSinceEpoch))
-    return instant.atOffset(timeZone.secondsFromGMT(for: date))
+    return instant.atOffset(zone.secondsFromGMT(for: date))
   }
 
   /// Points that pending records of `account` would earn under the policy for their dates.

@@ -80,7 +80,7 @@ public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
           added += 1
         }
       }
-      yield &changes[slot: index.unsafelyUnwrapped]!
+      yield &changes[valueAt: index.unsafelyUnwrapped]
     }
   }
 
@@ -148,6 +148,19 @@ struct DenseTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
   subscript(slot index: Int) -> Value? {
     get { slots[index] }
     _modify { yield &slots[index] }
+  }
+
+  /// The value at `index`, which must hold one, changed in place (moved out and back, not copied).
+  subscript(valueAt index: Int) -> Value {
+    get {
+      guard let value = slots[index] else { preconditionFailure("a dense slot lost its value") }
+      return value
+    }
+    _modify {
+      guard var value = slots[index].take() else { preconditionFailure("a dense slot lost its value") }
+      defer { slots[index] = value }
+      yield &value
+    }
   }
 
   /// Adds a key that is not here yet and returns its position.
