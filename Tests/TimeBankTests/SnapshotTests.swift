@@ -184,6 +184,42 @@ import Testing
     for (key, value) in model { #expect(table[key] == value) }
   }
 
+  /// A key whose hash the test chooses: few distinct hashes make long probe runs, so insertion,
+  /// growth and removal (backward shift, and the last entry moving into the freed place) are exercised
+  /// where keys crowd each other.
+  struct CrowdedKey: TableKey {
+    var number: Int
+    var hashes: Int
+    func tableHash(seed: UInt64) -> UInt64 { UInt64(number % hashes) << 32 | UInt64(number % hashes) }
+  }
+
+  /// The in-memory index against a dictionary, with a hash that puts many keys on the same slot.
+  @Test(arguments: [1, 3, 64, 1 << 20])
+  func theDenseIndexFindsEveryKeyWhenHashesCollide(distinctHashes: Int) {
+    var table = StoredTable<CrowdedKey, Int>()
+    var model: [Int: Int] = [:]
+    var random = SeededGenerator(seed: UInt64(distinctHashes))
+    let keyRange = distinctHashes == 1 ? 0..<60 : 0..<600
+    for step in 0..<6_000 {
+      let number = Int.random(in: keyRange, using: &random)
+      let key = CrowdedKey(number: number, hashes: distinctHashes)
+      switch Int.random(in: 0..<5, using: &random) {
+      case 0, 1:
+        #expect(table.updateValue(step, forKey: key) == model.updateValue(step, forKey: number))
+      case 2:
+        #expect(table.removeValue(forKey: key) == model.removeValue(forKey: number))
+      case 3:
+        table[key]? += 1
+        model[number]? += 1
+      default:
+        #expect(table[key] == model[number])
+      }
+    }
+    #expect(table.count == model.count)
+    for number in keyRange { #expect(table[CrowdedKey(number: number, hashes: distinctHashes)] == model[number]) }
+    #expect(Set(table.map(\.key.number)) == Set(model.keys))
+  }
+
   @Test func aSnapshotTheLogNoLongerMatchesIsIgnored() throws {
     let demo = try Demo()
     try demo.writeSnapshot(after: 500)

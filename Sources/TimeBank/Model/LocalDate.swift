@@ -4,6 +4,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
   /// `Int`s took 24). The order of the packed values is the order of the dates.
   private let packed: Int32
 
+  /// The packed value, for hashing.
+  var bits: Int32 { packed }
+
   public var year: Int { Int(packed >> 9) }
   public var month: Int { Int((packed >> 5) & 0xF) }
   public var day: Int { Int(packed & 0x1F) }

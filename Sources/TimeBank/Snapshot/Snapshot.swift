@@ -138,7 +138,7 @@ public enum Snapshot {
     out.align(MappedSnapshot.pageSize)
     let areaStart = out.bytes.count
     var directory: [UInt64] = []
-    func table<K, V>(_ table: StoredTable<K, V>, _ codec: TableCodec<K, V>) -> Bool {
+    func table<K: TableKey, V>(_ table: StoredTable<K, V>, _ codec: TableCodec<K, V>) -> Bool {
       out.align(8)
       let start = out.bytes.count - areaStart
       guard let (slotCount, length) = table.writeSection(to: &out, codec: codec) else { return false }
@@ -218,7 +218,7 @@ public enum Snapshot {
     guard checksum(core) == UInt64(bitPattern: Int64(number(32))) else { throw failure("checksum") }
     guard checksum(sums) == UInt64(bitPattern: Int64(number(56))) else { throw failure("page checksums") }
     mapped.setPages(from: areaStart, to: areaStart + areaLength)
-    func section<K, V>(_ index: Int, _ codec: TableCodec<K, V>) throws(SnapshotDecodingError) -> TableSection<K, V> {
+    func section<K: TableKey, V>(_ index: Int, _ codec: TableCodec<K, V>) throws(SnapshotDecodingError) -> TableSection<K, V> {
       let field = 64 + index * 32
       let start = number(field)
       let slotCount = number(field + 8)

@@ -8,7 +8,7 @@ import Foundation
 /// table (`base`) and keeps only what changed since in memory (`changes`).
 ///
 /// Entries are never removed from the base: a key can be removed only if it was added since.
-public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+public struct StoredTable<Key: TableKey, Value: Sendable>: Sendable {
   /// The table as the snapshot left it, or nil (a state rebuilt from the first line).
   var base: TableSection<Key, Value>?
   /// Entries added or changed since the snapshot.
@@ -126,24 +126,160 @@ public struct StoredTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
   public var keys: [Key] { map(\.key) }
 }
 
-/// Entries kept in memory: the values side by side in one array, found through a dictionary from key to
-/// position. A lookup hashes a key and an `Int32`, not the whole value, and growing moves only those.
-struct DenseTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-  /// Where each key's value is in `slots`.
-  private var positions: [Key: Int32] = [:]
+/// A key a `DenseTable` finds by a hash of its own, not `Hasher`.
+///
+/// The ledger's keys are short identifiers looked up several times per event; SipHash's set-up and
+/// finish cost more than the lookups themselves. `tableHash(seed:)` must give equal keys equal hashes;
+/// a poor hash only costs time (keys are always compared), never a wrong answer.
+public protocol TableKey: Hashable, Sendable {
+  /// 64 well-mixed bits of the key, for a table seeded with `seed`.
+  func tableHash(seed: UInt64) -> UInt64
+}
+
+/// The hash behind `TableKey`: a multiply-and-fold over 8 bytes at a time (after wyhash), seeded once
+/// per process so that crafted identifiers cannot make every key of a log collide.
+enum TableHash {
+  static let seed = UInt64.random(in: 1...UInt64.max)
+
+  private static let k0: UInt64 = 0xa076_1d64_78bd_642f
+  private static let k1: UInt64 = 0xe703_7ed1_a0b4_28db
+
+  /// Both halves of the 128-bit product, folded.
+  @inline(__always)
+  static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let product = a.multipliedFullWidth(by: b)
+    return product.high ^ product.low
+  }
+
+  /// The hash of `bytes`.
+  static func bytes(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+    var hash = mix(seed ^ k0, UInt64(bytes.count) ^ k1)
+    guard let base = bytes.baseAddress else { return hash }
+    var offset = 0
+    while offset + 8 <= bytes.count {
+      hash = mix(hash ^ base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ k0, k1 ^ seed)
+      offset += 8
+    }
+    if offset < bytes.count {
+      var tail: UInt64 = 0
+      for index in offset..<bytes.count { tail = tail << 8 | UInt64(base.load(fromByteOffset: index, as: UInt8.self)) }
+      hash = mix(hash ^ tail ^ k1, k0 ^ seed)
+    }
+    return mix(hash, k1)
+  }
+
+  /// The hash of a string's UTF-8 bytes (read in place: identifiers are small strings or native ones).
+  static func string(_ text: String, seed: UInt64) -> UInt64 {
+    if let hash = text.utf8.withContiguousStorageIfAvailable({ bytes(UnsafeRawBufferPointer($0), seed: seed) }) {
+      return hash
+    }
+    var copy = text
+    return copy.withUTF8 { bytes(UnsafeRawBufferPointer($0), seed: seed) }
+  }
+}
+
+extension String: TableKey {
+  public func tableHash(seed: UInt64) -> UInt64 { TableHash.string(self, seed: seed) }
+}
+
+extension Int: TableKey {
+  public func tableHash(seed: UInt64) -> UInt64 { TableHash.mix(UInt64(bitPattern: Int64(self)) ^ seed, 0xe703_7ed1_a0b4_28db) }
+}
+
+extension StringIdentifier {
+  public func tableHash(seed: UInt64) -> UInt64 { TableHash.string(rawValue, seed: seed) }
+}
+
+extension MemberID: TableKey {}
+extension TeamID: TableKey {}
+extension RecordID: TableKey {}
+extension RedemptionID: TableKey {}
+
+extension AccountID: TableKey {
+  public func tableHash(seed: UInt64) -> UInt64 {
+    switch self {
+    case .member(let id): id.tableHash(seed: seed)
+    case .card(let id): id.tableHash(seed: seed ^ 1)
+    case .issued: TableHash.mix(seed ^ 2, 0xa076_1d64_78bd_642f)
+    case .redeemed: TableHash.mix(seed ^ 3, 0xa076_1d64_78bd_642f)
+    }
+  }
+}
+
+extension MemberDay: TableKey {
+  public func tableHash(seed: UInt64) -> UInt64 {
+    member.tableHash(seed: seed ^ UInt64(UInt32(bitPattern: date.bits)))
+  }
+}
+
+/// Entries kept in memory: keys and values side by side in two arrays (in the order they came), found
+/// through an open-addressing index of positions. A lookup hashes the key once (`TableKey`), probes
+/// 8-byte index slots that also hold 32 bits of each key's hash, and compares keys only when those
+/// match; growing moves index slots, never keys or values.
+struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
+  /// Linear-probing index: 0 for an empty slot, else the key's hash's top 32 bits, then its position
+  /// plus one in the low 32. Its count is a power of two (or zero, before the first entry).
+  private var index: [UInt64] = []
+  private var keyList: [Key] = []
   /// The values; every slot holds one, except while `StoredTable`'s `_modify` lends it out.
   private var slots: [Value?] = []
 
   var count: Int { slots.count }
 
   mutating func reserveCapacity(_ capacity: Int) {
-    positions.reserveCapacity(capacity)
+    keyList.reserveCapacity(capacity)
     slots.reserveCapacity(capacity)
+    if Self.indexSize(for: capacity) > index.count { rebuildIndex(size: Self.indexSize(for: capacity)) }
   }
 
-  func index(forKey key: Key) -> Int? { positions[key].map(Int.init) }
+  /// The index size that holds `count` keys at most three quarters full.
+  private static func indexSize(for count: Int) -> Int {
+    var size = 8
+    while size * 3 < count * 4 { size <<= 1 }
+    return size
+  }
 
-  subscript(key: Key) -> Value? { positions[key].flatMap { slots[Int($0)] } }
+  @inline(__always)
+  private static func hash(_ key: Key) -> UInt32 { UInt32(truncatingIfNeeded: key.tableHash(seed: TableHash.seed) >> 32) }
+
+  /// The index slot of `key` and its position, or the empty slot where it would go and nil.
+  @inline(__always)
+  private func find(_ key: Key, hash: UInt32) -> (slot: Int, position: Int?) {
+    guard !index.isEmpty else { return (0, nil) }
+    return index.withUnsafeBufferPointer { index in
+      let mask = index.count - 1
+      var slot = Int(hash) & mask
+      while true {
+        let entry = index[slot]
+        if entry == 0 { return (slot, nil) }
+        if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+          let position = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+          if keyList[position] == key { return (slot, position) }
+        }
+        slot = (slot + 1) & mask
+      }
+    }
+  }
+
+  private static func entry(hash: UInt32, position: Int) -> UInt64 { UInt64(hash) << 32 | UInt64(position + 1) }
+
+  /// Puts every key's position in a fresh index of `size` slots.
+  private mutating func rebuildIndex(size: Int) {
+    var fresh = [UInt64](repeating: 0, count: size)
+    let mask = size - 1
+    fresh.withUnsafeMutableBufferPointer { fresh in
+      for entry in index where entry != 0 {
+        var slot = Int(truncatingIfNeeded: entry >> 32) & mask
+        while fresh[slot] != 0 { slot = (slot + 1) & mask }
+        fresh[slot] = entry
+      }
+    }
+    index = fresh
+  }
+
+  func index(forKey key: Key) -> Int? { find(key, hash: Self.hash(key)).position }
+
+  subscript(key: Key) -> Value? { index(forKey: key).flatMap { slots[$0] } }
 
   subscript(slot index: Int) -> Value? {
     get { slots[index] }
@@ -163,63 +299,102 @@ struct DenseTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
   }
 
+  /// Adds `key` at the empty index slot `slot` that `find` gave; returns its position.
+  private mutating func insert(_ value: Value, forKey key: Key, hash: UInt32, slot: Int) -> Int {
+    let position = slots.count
+    if (position + 1) * 4 > index.count * 3 {
+      rebuildIndex(size: Self.indexSize(for: position + 1))
+      let fresh = find(key, hash: hash)
+      index[fresh.slot] = Self.entry(hash: hash, position: position)
+    } else {
+      index[slot] = Self.entry(hash: hash, position: position)
+    }
+    keyList.append(key)
+    slots.append(value)
+    return position
+  }
+
   /// Adds a key that is not here yet and returns its position.
   @discardableResult
   mutating func append(_ value: Value, forKey key: Key) -> Int {
-    positions[key] = Int32(slots.count)
-    slots.append(value)
-    return slots.count - 1
+    let hash = Self.hash(key)
+    let found = find(key, hash: hash)
+    precondition(found.position == nil, "a key is appended once")
+    return insert(value, forKey: key, hash: hash, slot: found.slot)
   }
 
   /// Sets the value for `key` (hashing it once) and returns the one it replaces, if any.
   @discardableResult
   mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
-    let next = Int32(slots.count)
-    let position = Self.claim(&positions[key, default: -1], next: next)
-    guard position != next else {
-      slots.append(value)
+    let hash = Self.hash(key)
+    let found = find(key, hash: hash)
+    guard let position = found.position else {
+      _ = insert(value, forKey: key, hash: hash, slot: found.slot)
       return nil
     }
     var old: Value? = value
-    swap(&old, &slots[Int(position)])
+    swap(&old, &slots[position])
     return old
   }
 
-  /// The position in `slot`, giving it `next` when it has none yet (-1).
-  private static func claim(_ slot: inout Int32, next: Int32) -> Int32 {
-    if slot < 0 { slot = next }
-    return slot
-  }
-
   /// Removes `key`'s entry, moving the last entry into its place.
-  /// - Complexity: O(n): finding the last entry's key means looking through them all.
+  /// - Complexity: O(1) on average.
   mutating func remove(_ key: Key) {
-    guard let position = positions.removeValue(forKey: key) else { return }
+    let found = find(key, hash: Self.hash(key))
+    guard let position = found.position else { return }
+    removeFromIndex(at: found.slot)
     let last = slots.count - 1
-    if Int(position) != last {
-      if let moved = positions.first(where: { $0.value == Int32(last) })?.key { positions[moved] = position }
-      slots.swapAt(Int(position), last)
+    if position != last {
+      // The last entry moves into the freed position: its index slot says so.
+      let moved = keyList[last]
+      let hash = Self.hash(moved)
+      let slot = find(moved, hash: hash).slot
+      index[slot] = Self.entry(hash: hash, position: position)
+      keyList.swapAt(position, last)
+      slots.swapAt(position, last)
     }
+    keyList.removeLast()
     slots.removeLast()
   }
 
-  var keys: Dictionary<Key, Int32>.Keys { positions.keys }
+  /// Empties index slot `slot`, moving back later entries of its run that probing could no longer
+  /// reach (backward-shift deletion, so no tombstones are left).
+  private mutating func removeFromIndex(at slot: Int) {
+    let mask = index.count - 1
+    var hole = slot
+    var next = (slot + 1) & mask
+    while index[next] != 0 {
+      let home = Int(truncatingIfNeeded: index[next] >> 32) & mask
+      // The entry at `next` may fill the hole when its home is not in the cyclic range (hole, next].
+      if (next - home) & mask >= (next - hole) & mask {
+        index[hole] = index[next]
+        hole = next
+      }
+      next = (next + 1) & mask
+    }
+    index[hole] = 0
+  }
+
+  /// Every key, in the order they are kept.
+  var keys: [Key] { keyList }
 }
 
 extension DenseTable: Sequence {
   struct Iterator: IteratorProtocol {
-    fileprivate var positions: Dictionary<Key, Int32>.Iterator
+    fileprivate var position = 0
+    fileprivate let keys: [Key]
     fileprivate let slots: [Value?]
 
     mutating func next() -> (key: Key, value: Value)? {
-      while let (key, position) = positions.next() {
-        if let value = slots[Int(position)] { return (key, value) }
+      while position < slots.count {
+        defer { position += 1 }
+        if let value = slots[position] { return (keys[position], value) }
       }
       return nil
     }
   }
 
-  func makeIterator() -> Iterator { Iterator(positions: positions.makeIterator(), slots: slots) }
+  func makeIterator() -> Iterator { Iterator(keys: keyList, slots: slots) }
   var underestimatedCount: Int { slots.count }
 }
 
@@ -283,7 +458,7 @@ struct TableCodec<Key, Value>: Sendable {
 /// after the slots plus one; 0 is an empty slot. An entry is the key's length and the value's length
 /// (4 bytes each), then the key's bytes and the value's. Every byte is read through
 /// `MappedSnapshot.checked`, which verifies its page's checksum first.
-final class TableSection<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+final class TableSection<Key: TableKey, Value: Sendable>: Sendable {
   let file: MappedSnapshot
   /// File offsets: the first slot, and the entries (just after the last slot) to `end`.
   let slotsStart: Int
