@@ -157,10 +157,20 @@ import Testing
       let key =
         Int.random(in: 0..<4, using: &random) == 0 && !oldKeys.isEmpty
         ? oldKeys[Int.random(in: 0..<oldKeys.count, using: &random)] : "k\(Int.random(in: 0..<300, using: &random))"
-      switch Int.random(in: 0..<6, using: &random) {
+      switch Int.random(in: 0..<8, using: &random) {
       case 0:
         table[key] = step
         model[key] = step
+      case 6:
+        // In place through `modify`, which returns what the change returns, and nil for a missing key.
+        let expected = model[key].map { $0 * 2 }
+        if model[key] != nil { model[key]! *= 2 }
+        #expect(table.modify(key) { value -> Int in
+          value *= 2
+          return value
+        } == expected)
+      case 7:
+        #expect(table.contains(key) == (model[key] != nil))
       case 1:
         #expect(table.updateValue(step, forKey: key) == model.updateValue(step, forKey: key))
       case 2:

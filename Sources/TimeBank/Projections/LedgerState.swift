@@ -395,30 +395,42 @@ public struct LedgerState: Equatable, Sendable {
       minutesByDay[MemberDay(entry.member, entry.date), default: .zero] += entry.minutes
       countPending(entry, 1)
     case .serviceConfirmed(let id, let points):
-      if var stored = records[id] {
-        if stored.status == .pending { countPending(stored.entry, -1) }
-        stored.status = .confirmed(points: points)
-        stored.decidedBy = record.actor
-        records[id] = stored
-        members[stored.entry.member]?.confirmedMinutes += stored.entry.minutes
+      // The record changes in place (one lookup, no copy of it back and forth); what else moves with
+      // it is worked out from what the change returns.
+      let decided = records.modify(id) { stored in
+        defer {
+          stored.status = .confirmed(points: points)
+          stored.decidedBy = record.actor
+        }
+        return (entry: stored.entry, wasPending: stored.status == .pending)
+      }
+      if let decided {
+        if decided.wasPending { countPending(decided.entry, -1) }
+        members[decided.entry.member]?.confirmedMinutes += decided.entry.minutes
       }
     case .serviceRejected(let id, _):
-      if var stored = records[id] {
-        if stored.status == .pending { countPending(stored.entry, -1) }
-        stored.status = .rejected
-        stored.decidedBy = record.actor
-        records[id] = stored
-        let day = MemberDay(stored.entry.member, stored.entry.date)
-        if let minutes = minutesByDay[day] { minutesByDay[day] = minutes - stored.entry.minutes }
+      let decided = records.modify(id) { stored in
+        defer {
+          stored.status = .rejected
+          stored.decidedBy = record.actor
+        }
+        return (entry: stored.entry, wasPending: stored.status == .pending)
+      }
+      if let decided {
+        if decided.wasPending { countPending(decided.entry, -1) }
+        let day = MemberDay(decided.entry.member, decided.entry.date)
+        minutesByDay.modify(day) { $0 -= decided.entry.minutes }
       }
     case .serviceReversed(let id, _):
-      if var stored = records[id], case .confirmed(let points) = stored.status {
+      let reversed = records.modify(id) { stored -> ServiceEntry? in
+        guard case .confirmed(let points) = stored.status else { return nil }
         stored.status = .reversed(points: points)
         stored.decidedBy = record.actor
-        records[id] = stored
-        members[stored.entry.member]?.confirmedMinutes -= stored.entry.minutes
-        let day = MemberDay(stored.entry.member, stored.entry.date)
-        if let minutes = minutesByDay[day] { minutesByDay[day] = minutes - stored.entry.minutes }
+        return stored.entry
+      }
+      if let entry = reversed ?? nil {
+        members[entry.member]?.confirmedMinutes -= entry.minutes
+        minutesByDay.modify(MemberDay(entry.member, entry.date)) { $0 -= entry.minutes }
       }
     case .pointsTransferred:
       break
@@ -433,11 +445,12 @@ public struct LedgerState: Equatable, Sendable {
       redemptions[RedemptionID(record.id)] = RedemptionState(
         account: account, item: item, quantity: quantity, points: points)
     case .redemptionCancelled(let id, _):
-      if var redemption = redemptions[id], !redemption.isCancelled {
+      let cancelled = redemptions.modify(id) { redemption -> (item: ItemID, quantity: Int)? in
+        guard !redemption.isCancelled else { return nil }
         redemption.isCancelled = true
-        redemptions[id] = redemption
-        rewards[redemption.item]?.stock += redemption.quantity
+        return (redemption.item, redemption.quantity)
       }
+      if let (item, quantity) = cancelled ?? nil { rewards[item]?.stock += quantity }
     case .partyReported(let checkIn):
       checkIns[checkIn.member, default: []].append(
         CheckInState(checkIn: checkIn, recordedBy: record.actor, seq: record.seq, id: record.id))

@@ -91,7 +91,7 @@ public enum Rules {
     case .memberRegistered(let registration):
       try check.coordinatorAnywhere("register members")
       try check.identifier(registration.member.rawValue, field: "member")
-      guard check.state.members[registration.member] == nil else {
+      guard !check.state.members.contains(registration.member) else {
         throw .alreadyExists(kind: "member", id: registration.member.rawValue)
       }
       try check.name(registration.name, field: "name")
@@ -113,7 +113,7 @@ public enum Rules {
     case .teamCreated(let team, let name, _):
       try check.admin("create teams")
       try check.identifier(team.rawValue, field: "team")
-      guard check.state.teams[team] == nil else { throw .alreadyExists(kind: "team", id: team.rawValue) }
+      guard !check.state.teams.contains(team) else { throw .alreadyExists(kind: "team", id: team.rawValue) }
       try check.name(name, field: "name")
     case .teamJoined(let team, let id, let date), .teamLeft(let team, let id, let date):
       guard let teamState = check.state.teams[team] else { throw .unknownTeam(team) }
@@ -162,10 +162,11 @@ public enum Rules {
       try check.canSpend(record.entry.creditTo, points)
     case .pointsTransferred(let from, let to, let points, let memo):
       guard from != to else { throw .sameAccount(from) }
-      for account in [from, to] {
-        if account.isSystem { throw .systemAccount(account) }
-        try check.accountExists(account)
-      }
+      // The two accounts in turn (a loop over `[from, to]` allocated an array per transfer).
+      if from.isSystem { throw .systemAccount(from) }
+      try check.accountExists(from)
+      if to.isSystem { throw .systemAccount(to) }
+      try check.accountExists(to)
       if case .member(let id) = to, let left = check.state.members[id]?.left {
         throw .memberLeft(member: id, left: left)
       }
@@ -305,8 +306,12 @@ private struct Checker {
 
   /// Coordinator whose scope covers a record: all, the record's team, or (no team) one of the member's.
   func coordinatorCovers(_ entry: ServiceEntry) -> Bool {
-    let memberTeams = entry.team == nil ? state.members[entry.member]?.teams ?? [] : []
-    return holds(.coordinator) { scope in
+    coordinatorCovers(entry, memberTeams: entry.team == nil ? state.members[entry.member]?.teams ?? [] : [])
+  }
+
+  /// `coordinatorCovers(_:)` when the caller has the member's teams already.
+  func coordinatorCovers(_ entry: ServiceEntry, memberTeams: Set<TeamID>) -> Bool {
+    holds(.coordinator) { scope in
       switch scope {
       case .all: true
       case .team(let team):
@@ -374,9 +379,9 @@ private struct Checker {
 
   func serviceRecord(_ entry: ServiceEntry) throws(Rejection) {
     let member = try self.member(entry.member)
-    if let team = entry.team, state.teams[team] == nil { throw .unknownTeam(team) }
+    if let team = entry.team, !state.teams.contains(team) { throw .unknownTeam(team) }
     guard actor.asMember != entry.member else { throw .ownService(member: entry.member, actor: actor) }
-    guard coordinatorCovers(entry) else {
+    guard coordinatorCovers(entry, memberTeams: entry.team == nil ? member.teams : []) else {
       let scope = entry.team.map { "team:\($0)" } ?? "one of the member's teams"
       throw .notAuthorised(actor: actor, action: "record service", needs: "coordinator for \(scope)")
     }
@@ -467,7 +472,7 @@ private struct Checker {
 
   func accountExists(_ account: AccountID) throws(Rejection) {
     switch account {
-    case .member(let id): if state.members[id] == nil { throw .unknownMember(id) }
+    case .member(let id): if !state.members.contains(id) { throw .unknownMember(id) }
     case .card(let id): if state.cards[id] == nil { throw .unknownCard(id) }
     case .issued, .redeemed: break
     }
@@ -526,7 +531,7 @@ private struct Checker {
   func scope(_ scope: RoleScope, for role: Role) throws(Rejection) {
     switch (role, scope) {
     case (.admin, .all), (.coordinator, .all), (.secretary, .all): break
-    case (.coordinator, .team(let team)): if state.teams[team] == nil { throw .unknownTeam(team) }
+    case (.coordinator, .team(let team)): if !state.teams.contains(team) { throw .unknownTeam(team) }
     case (.secretary, .branch(let branch)): try branchExists(branch)
     default: throw .roleScopeInvalid(role: role, scope: scope)
     }

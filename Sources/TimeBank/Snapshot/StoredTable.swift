@@ -84,6 +84,20 @@ public struct StoredTable<Key: TableKey, Value: Sendable>: Sendable {
     }
   }
 
+  /// Whether `key` has a value (without copying the value out).
+  public func contains(_ key: Key) -> Bool {
+    changes.index(forKey: key) != nil || base?.contains(key) == true
+  }
+
+  /// Changes the value for `key` in place, looking the key up once, and returns what `body` returns;
+  /// nil, without calling `body`, when the key has no value.
+  public mutating func modify<Result>(_ key: Key, _ body: (inout Value) throws -> Result) rethrows -> Result? {
+    var index = changes.index(forKey: key)
+    if index == nil, let old = base?.lookup(key) { index = changes.append(old, forKey: key) }
+    guard let index else { return nil }
+    return try body(&changes[valueAt: index])
+  }
+
   /// Sets the value for `key` and returns the one it replaces, if any.
   @discardableResult
   public mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
