@@ -111,6 +111,7 @@ public enum Audit {
     scan: (((Int) -> Void)?, (EventRecord) -> Bool) -> LogScan
   ) -> (report: AuditReport, state: LedgerState) {
     var replay = Replay(checkpoints: checkpoints)
+    replay.state.reserveRoom(forLogLength: bytesCount)
     var events = 0
     let step: ((Int) -> Void)? = progress.map { progress in
       { bytes in progress(AuditProgress(events: events, bytes: bytes, totalBytes: bytesCount)) }

@@ -32,6 +32,10 @@ public struct StoredTable<Key: TableKey, Value: Sendable>: Sendable {
 
   public mutating func reserveCapacity(_ capacity: Int) { changes.reserveCapacity(capacity) }
 
+  /// Makes room for about `capacity` more entries in memory, without writing an index for all of them
+  /// yet: for a guess that may be well above what comes (the arrays take memory only as they fill).
+  mutating func reserveRoom(for capacity: Int) { changes.reserveCapacity(capacity, indexing: 0) }
+
   public subscript(key: Key) -> Value? {
     get {
       if let value = changes[key] { return value }
@@ -240,10 +244,14 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
 
   var count: Int { slots.count }
 
-  mutating func reserveCapacity(_ capacity: Int) {
+  /// Makes room for `capacity` entries without moving keys or values, and sizes the index for
+  /// `indexed` of them (all, by default). The index is written at once, so it costs its memory now;
+  /// the key and value arrays cost memory only as they fill.
+  mutating func reserveCapacity(_ capacity: Int, indexing indexed: Int? = nil) {
     keyList.reserveCapacity(capacity)
     slots.reserveCapacity(capacity)
-    if Self.indexSize(for: capacity) > index.count { rebuildIndex(size: Self.indexSize(for: capacity)) }
+    let size = Self.indexSize(for: indexed ?? capacity)
+    if size > index.count { rebuildIndex(size: size) }
   }
 
   /// The index size that holds `count` keys at most three quarters full.
