@@ -270,9 +270,22 @@ private final class DecodeJob {
         bodies.withUnsafeBufferPointer { bodies in
           digests.withUnsafeMutableBufferPointer { SHA256.digests(of: bodies, into: $0) }
         }
+        // A line's `prev` is the line before's `hash`: when the text matches, the record keeps that
+        // very string. Its own copy is freed here, on the thread that made it, instead of on the
+        // in-order thread, and the chain check's comparison finds the two strings identical at once.
+        var previousHash: String?
         for (offset, line) in lines.enumerated() {
-          (job.results.baseAddress.unsafelyUnwrapped + range.lowerBound + offset).initialize(
-            to: DecodeJob.decode(line, bodyDigest: digests[offset]))
+          var result = DecodeJob.decode(line, bodyDigest: digests[offset])
+          if case .success(var record) = result {
+            if let previousHash, record.prev == previousHash {
+              record.prev = previousHash
+              result = .success(record)
+            }
+            previousHash = record.hash
+          } else {
+            previousHash = nil
+          }
+          (job.results.baseAddress.unsafelyUnwrapped + range.lowerBound + offset).initialize(to: result)
         }
       }
     }

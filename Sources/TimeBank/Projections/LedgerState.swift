@@ -328,11 +328,16 @@ public struct LedgerState: Equatable, Sendable {
   public func transfer(for event: Event) -> Transfer? {
     switch event {
     case .serviceConfirmed(let id, let points):
-      guard let record = records[id] else { return nil }
-      return Transfer(from: .issued, to: record.entry.creditTo, points: points, kind: .service)
+      // Two fields read in place, not the whole record copied out.
+      guard let creditTo = records.read(id, { $0.entry.creditTo }) else { return nil }
+      return Transfer(from: .issued, to: creditTo, points: points, kind: .service)
     case .serviceReversed(let id, _):
-      guard let record = records[id], case .confirmed(let points) = record.status else { return nil }
-      return Transfer(from: record.entry.creditTo, to: .issued, points: points, kind: .reversal)
+      let confirmed = records.read(id) { record -> (AccountID, Points)? in
+        guard case .confirmed(let points) = record.status else { return nil }
+        return (record.entry.creditTo, points)
+      }
+      guard let (creditTo, points) = confirmed ?? nil else { return nil }
+      return Transfer(from: creditTo, to: .issued, points: points, kind: .reversal)
     case .pointsTransferred(let from, let to, let points, _):
       return Transfer(from: from, to: to, points: points, kind: .transfer)
     case .rewardRedeemed(let account, _, _, let points):

@@ -137,20 +137,21 @@ public enum Rules {
     case .serviceRecorded(let entry):
       try check.serviceRecord(entry)
     case .serviceConfirmed(let id, let points):
-      let record = try check.pendingRecord(id, action: "confirm")
-      guard actor != record.recordedBy else { throw .confirmOwnRecording(record: id, actor: actor) }
-      guard actor.asMember != record.entry.member else {
-        throw .ownService(member: record.entry.member, actor: actor)
-      }
-      try check.mayConfirm(record)
-      let expected = expectedPoints(for: record.entry, policies: check.state.policies)
-      guard points == expected else {
-        throw .computedValueMismatch(
-          field: "points", stored: points.description, expected: expected.description)
+      let policies = check.state.policies
+      try check.withPendingRecord(id, action: "confirm") { record throws(Rejection) in
+        guard actor != record.recordedBy else { throw .confirmOwnRecording(record: id, actor: actor) }
+        guard actor.asMember != record.entry.member else {
+          throw .ownService(member: record.entry.member, actor: actor)
+        }
+        try check.mayConfirm(record)
+        let expected = expectedPoints(for: record.entry, policies: policies)
+        guard points == expected else {
+          throw .computedValueMismatch(
+            field: "points", stored: points.description, expected: expected.description)
+        }
       }
     case .serviceRejected(let id, let reason):
-      let record = try check.pendingRecord(id, action: "reject")
-      try check.mayConfirm(record)
+      try check.withPendingRecord(id, action: "reject") { record throws(Rejection) in try check.mayConfirm(record) }
       try check.text(reason, field: "reason", required: true)
     case .serviceReversed(let id, let reason):
       guard let record = check.state.records[id] else { throw .unknownRecord(id) }
@@ -456,12 +457,17 @@ private struct Checker {
     return member
   }
 
-  func pendingRecord(_ id: RecordID, action: String) throws(Rejection) -> RecordState {
-    guard let record = state.records[id] else { throw .unknownRecord(id) }
-    guard record.status == .pending else {
-      throw .recordNotPending(record: id, status: record.status.name, action: action)
+  /// Calls `body` with the record `id`, read where it is (not copied), once it is known to be pending.
+  func withPendingRecord(
+    _ id: RecordID, action: String, _ body: (borrowing RecordState) throws(Rejection) -> Void
+  ) throws(Rejection) {
+    let found = try state.records.read(id) { record throws(Rejection) in
+      guard record.status == .pending else {
+        throw .recordNotPending(record: id, status: record.status.name, action: action)
+      }
+      try body(record)
     }
-    return record
+    guard found != nil else { throw .unknownRecord(id) }
   }
 
   func availableReward(_ item: ItemID) throws(Rejection) -> RewardState {

@@ -88,6 +88,28 @@ public struct StoredTable<Key: TableKey, Value: Sendable>: Sendable {
     }
   }
 
+  /// What `body` reads from the value for `key`, without copying the value out of the table; nil,
+  /// without calling `body`, when the key has no value.
+  ///
+  /// For the rules and the fold, which read a field or two of a large value (a service record is about
+  /// 200 bytes, and copying one counts each of its strings up and down again).
+  public func read<Result, Failure: Error>(
+    _ key: Key, _ body: (borrowing Value) throws(Failure) -> Result
+  ) throws(Failure) -> Result? {
+    if let index = changes.index(forKey: key) { return try changes.read(at: index, body) }
+    guard let value = base?.lookup(key) else { return nil }
+    return try body(value)
+  }
+
+  /// Calls `body` with every value, without copying them out of the table, in no particular order.
+  public func forEachValue(_ body: (borrowing Value) -> Void) {
+    // Entries changed since the snapshot are read from the changes, once.
+    base?.forEach { key, value in
+      if changes.index(forKey: key) == nil { body(value) }
+    }
+    changes.forEachValue(body)
+  }
+
   /// Whether `key` has a value (without copying the value out).
   public func contains(_ key: Key) -> Bool {
     changes.index(forKey: key) != nil || base?.contains(key) == true
@@ -104,7 +126,8 @@ public struct StoredTable<Key: TableKey, Value: Sendable>: Sendable {
 
   /// Sets the value for `key` and returns the one it replaces, if any.
   @discardableResult
-  public mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
+  public mutating func updateValue(_ value: consuming Value, forKey key: Key) -> Value? {
+    // The value is moved in, not copied (a service record is about 200 bytes).
     if let old = changes.updateValue(value, forKey: key) { return old }
     guard let base, let old = base.lookup(key) else {
       added += 1
@@ -308,6 +331,23 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
     _modify { yield &slots[index] }
   }
 
+  /// What `body` reads from the value at `index`, which must hold one, where it is (not copied out).
+  func read<Result, Failure: Error>(
+    at index: Int, _ body: (borrowing Value) throws(Failure) -> Result
+  ) throws(Failure) -> Result {
+    try slots.withUnsafeBufferPointer { (slots) throws(Failure) -> Result in
+      guard slots[index] != nil else { preconditionFailure("a dense slot lost its value") }
+      return try body(slots[index].unsafelyUnwrapped)
+    }
+  }
+
+  /// Calls `body` with every value where it is, in the order they are kept.
+  func forEachValue(_ body: (borrowing Value) -> Void) {
+    slots.withUnsafeBufferPointer { slots in
+      for index in slots.indices where slots[index] != nil { body(slots[index].unsafelyUnwrapped) }
+    }
+  }
+
   /// The value at `index`, which must hold one, changed in place (moved out and back, not copied).
   subscript(valueAt index: Int) -> Value {
     get {
@@ -322,7 +362,7 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
   }
 
   /// Adds `key` at the empty index slot `slot` that `find` gave; returns its position.
-  private mutating func insert(_ value: Value, forKey key: Key, hash: UInt32, slot: Int) -> Int {
+  private mutating func insert(_ value: consuming Value, forKey key: Key, hash: UInt32, slot: Int) -> Int {
     let position = slots.count
     if (position + 1) * 4 > index.count * 3 {
       rebuildIndex(size: Self.indexSize(for: position + 1))
@@ -338,7 +378,7 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
 
   /// Adds a key that is not here yet and returns its position.
   @discardableResult
-  mutating func append(_ value: Value, forKey key: Key) -> Int {
+  mutating func append(_ value: consuming Value, forKey key: Key) -> Int {
     let hash = Self.hash(key)
     let found = find(key, hash: hash)
     precondition(found.position == nil, "a key is appended once")
@@ -347,7 +387,7 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
 
   /// Sets the value for `key` (hashing it once) and returns the one it replaces, if any.
   @discardableResult
-  mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
+  mutating func updateValue(_ value: consuming Value, forKey key: Key) -> Value? {
     let hash = Self.hash(key)
     let found = find(key, hash: hash)
     guard let position = found.position else {
