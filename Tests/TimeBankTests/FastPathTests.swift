@@ -714,6 +714,32 @@ extension FastPathTests {
     }
   }
 
+  /// The replay runs a batch of lines behind the scan, on a thread of its own: a line whose actor holds
+  /// no role (refused by the rules whatever its event) just before, at and after the batch boundaries
+  /// of the article's log (7,600 lines, four batches) is named at its line, with the same report as
+  /// the old audit, and so it is when the chain breaks a batch later.
+  @Test func auditAgreesOnRuleBreaksAcrossReplayBatches() throws {
+    let records = try FastPathLogs.records(try FastPathLogs.article())
+    let batch = Audit.replayBatchSize
+    #expect(records.count > 3 * batch)
+    for index in [batch - 2, batch - 1, batch, batch + 1, 2 * batch + 1, 3 * batch + 7] {
+      let log = FastPathLogs.chain(records) { position, record in
+        if position == index { record.actor = ActorID("nobody-\(index)") }
+      }
+      let report = Audit.run(log)
+      guard case .rule? = report.failure?.problem, report.failure?.line == index + 1 else {
+        Issue.record("line \(index + 1): expected a rule broken, got \(String(describing: report.failure))")
+        continue
+      }
+      #expect(report == ReferenceAudit.run(log), "line \(index + 1)")
+      // A broken hash one batch later: the earlier line, and its rule, is still what the audit names.
+      var lines = FastPathLogs.lines(log)
+      let later = min(index + batch, lines.count - 1)
+      lines[later][lines[later].count - 3] ^= 0x01
+      #expect(Audit.run(FastPathLogs.joined(lines)).failure == report.failure, "line \(index + 1)")
+    }
+  }
+
   /// A rule broken, then a torn tail: the old audit reported both.
   @Test func auditReportsATornTailAfterABrokenRule() throws {
     let records = try FastPathLogs.records(try FastPathLogs.demo())

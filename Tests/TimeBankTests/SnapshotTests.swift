@@ -171,6 +171,8 @@ import Testing
         } == expected)
       case 7:
         #expect(table.contains(key) == (model[key] != nil))
+        // Read in place: the value for a key that has one, nil (without calling the closure) otherwise.
+        #expect(table.read(key) { $0 + 1 } == model[key].map { $0 + 1 })
       case 1:
         #expect(table.updateValue(step, forKey: key) == model.updateValue(step, forKey: key))
       case 2:
@@ -191,6 +193,10 @@ import Testing
     }
     #expect(table.dictionary == model)
     #expect(table.map(\.key).count == model.count)  // each key listed once
+    // Every value lent once, whether it is kept in the snapshot or among the changes.
+    var lent: [Int] = []
+    table.forEachValue { lent.append($0) }
+    #expect(lent.sorted() == model.values.sorted())
     for (key, value) in model { #expect(table[key] == value) }
   }
 

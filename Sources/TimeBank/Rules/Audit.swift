@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// What an auditor's full replay found wrong: the first problem, where it is.
 public enum AuditProblem: Equatable, Sendable {
   /// The line breaks the hash chain or cannot be read.
@@ -110,16 +113,19 @@ public enum Audit {
     bytesCount: Int, expecting checkpoints: [Checkpoint], progress: ((AuditProgress) -> Void)?,
     scan: (((Int) -> Void)?, (EventRecord) -> Bool) -> LogScan
   ) -> (report: AuditReport, state: LedgerState) {
-    var replay = Replay(checkpoints: checkpoints)
-    replay.state.reserveRoom(forLogLength: bytesCount)
+    var start = Replay(checkpoints: checkpoints)
+    start.state.reserveRoom(forLogLength: bytesCount)
+    let pipeline = ReplayPipeline(start)
     var events = 0
     let step: ((Int) -> Void)? = progress.map { progress in
       { bytes in progress(AuditProgress(events: events, bytes: bytes, totalBytes: bytesCount)) }
     }
     var result = scan(step) { record in
       events = record.seq
-      return replay.accept(record)
+      pipeline.accept(record)
+      return true
     }
+    var replay = pipeline.finish()
     var report = AuditReport(events: replay.events, bytes: bytesCount, headHash: replay.headHash)
     swap(&replay.state.ids, &result.ids)
     let state = replay.state
@@ -190,6 +196,88 @@ public enum Audit {
       headHash = record.hash
       if !wanted.isEmpty && wanted.contains(record.seq) { checkpointHashes[record.seq] = record.hash }
       return true
+    }
+  }
+
+  /// Lines the scan hands to the replay thread at a time: enough that the hand-over costs nothing per
+  /// line, few enough to keep memory flat.
+  static let replayBatchSize = 2048
+
+  /// Runs `Replay` on a thread of its own, a batch of lines behind the scan: while the rules and the
+  /// fold take one batch, the scanning thread checks the next batch's chain (`seq`, `prev`, ids) and the
+  /// workers decode the one after. The replay sees the same lines in the same order as if it ran inside
+  /// the scan: the auditor's replay never stops the scan (after the first problem it lets the scan read
+  /// on, to tell a torn tail), so nothing the scan does depends on how far the replay has come.
+  ///
+  /// A thread, not a dispatch queue: a long replay batch on the shared pool left the decoding workers
+  /// one thread short on two cores (measured: the audit took twice as long).
+  ///
+  /// `accept` and `finish` are called from the scanning thread only; `replay` is touched by the replay
+  /// thread only, until `finish` has waited for that thread to end.
+  private final class ReplayPipeline: @unchecked Sendable {
+    static var batchSize: Int { Audit.replayBatchSize }
+    /// Batches waiting for the replay at most, so memory stays flat when the replay is the slower side.
+    static let waitingBatches = 2
+    private var replay: Replay
+    private var batch: [EventRecord] = []
+    /// Guards `waiting` and `closed`.
+    private let condition = NSCondition()
+    private var waiting: [[EventRecord]] = []
+    private var closed = false
+    private let ended = DispatchSemaphore(value: 0)
+
+    init(_ replay: Replay) {
+      self.replay = replay
+      batch.reserveCapacity(Self.batchSize)
+      let thread = Thread { [self] in
+        run()
+        ended.signal()
+      }
+      thread.stackSize = 8 << 20
+      thread.start()
+    }
+
+    func accept(_ record: EventRecord) {
+      batch.append(record)
+      if batch.count == Self.batchSize { handOver() }
+    }
+
+    private func handOver() {
+      guard !batch.isEmpty else { return }
+      condition.lock()
+      while waiting.count >= Self.waitingBatches { condition.wait() }
+      waiting.append(batch)
+      condition.broadcast()
+      condition.unlock()
+      batch = []
+      batch.reserveCapacity(Self.batchSize)
+    }
+
+    /// The replay thread: batches in the order they came, until the scan is over.
+    private func run() {
+      while true {
+        condition.lock()
+        while waiting.isEmpty && !closed { condition.wait() }
+        guard !waiting.isEmpty else {
+          condition.unlock()
+          return
+        }
+        let records = waiting.removeFirst()
+        condition.broadcast()
+        condition.unlock()
+        for record in records { _ = replay.accept(record) }
+      }
+    }
+
+    /// The replay, once every line handed over has been replayed.
+    func finish() -> Replay {
+      handOver()
+      condition.lock()
+      closed = true
+      condition.broadcast()
+      condition.unlock()
+      ended.wait()
+      return replay
     }
   }
 

@@ -461,7 +461,7 @@ private struct Checker {
   func withPendingRecord(
     _ id: RecordID, action: String, _ body: (borrowing RecordState) throws(Rejection) -> Void
   ) throws(Rejection) {
-    let found = try state.records.read(id) { record throws(Rejection) in
+    let found: Void? = try state.records.read(id) { record throws(Rejection) in
       guard record.status == .pending else {
         throw .recordNotPending(record: id, status: record.status.name, action: action)
       }
