@@ -5,9 +5,10 @@
 // (`expect` traps) is a finding; libFuzzer saves the input.
 //
 // Inputs: a whole log (several lines), and each of its lines alone through `LogLine.decode` and
-// `JSONScanner.parse`.
+// `JSONScanner.parse`, and through the fast reader (`FastLineDecoder`, as is and re-hashed so that its
+// event is decoded) held to `LogLine.decode`. The library is built with `-enable-testing` for that.
 
-import TimeBank
+@testable import TimeBank
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func logReaderFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -76,6 +77,7 @@ enum LogReaderOracles {
   /// One line alone: the scanner and the decoder never crash, and what the scanner reads, written
   /// back out as JSON, reads back the same.
   static func checkLine(_ line: [UInt8]) {
+    checkFastReader(line)
     if let value = try? JSONScanner.parse(line) {
       var written: [UInt8] = []
       value.write(to: &written)
@@ -97,5 +99,49 @@ enum LogReaderOracles {
         expect(reread?.hash == encoded.hash, "hash of the re-encoded line")
       }
     }
+  }
+
+  /// The fast reader never accepts what `LogLine.decode` refuses, nor reads it otherwise: on the line,
+  /// and on the line with its hash set to match its body (which the fuzzer cannot compute), so the
+  /// event in it is decoded. The hot events' data reader, given the line's `data` as each hot type,
+  /// agrees with `JSONScanner` and `Event(typeName:data:)` in the same way.
+  static func checkFastReader(_ line: [UInt8]) {
+    for candidate in [line, rehashed(line)] {
+      candidate.withUnsafeBufferPointer { buffer in
+        guard let fast = FastLineDecoder.decode(buffer) else { return }
+        let reference = try? LogLine.decode(buffer)
+        expect(fast == reference, "fast reader gives \(fast), reference \(String(describing: reference))")
+      }
+    }
+    let trailerLength = 9 + 64 + 10 + 64 + 2
+    let marker = Array(",\"data\":".utf8)
+    let end = line.count - trailerLength
+    guard end > marker.count,
+      let start = (0..<(end - marker.count)).first(where: {
+        line[$0..<($0 + marker.count)].elementsEqual(marker)
+      })
+    else { return }
+    let data = Array(line[(start + marker.count)..<end])
+    let object: JSONObject? =
+      if case .object(let object)? = try? JSONScanner.parse(data) { object } else { nil }
+    data.withUnsafeBufferPointer { buffer in
+      for type in FastLineDecoder.HotType.allCases {
+        guard let fast = FastLineDecoder.event(type, data: buffer) else { continue }
+        let reference = object.flatMap { try? Event(typeName: type.typeName, data: $0) }
+        expect(fast == reference, "data reader gives \(fast), reference \(String(describing: reference))")
+      }
+    }
+  }
+
+  /// `line` with the 64 digits after its last `,"hash":"` set to the SHA-256 of what comes before,
+  /// when it ends that way (`<64 bytes>"}`); otherwise `line` as it is.
+  static func rehashed(_ line: [UInt8]) -> [UInt8] {
+    let suffixLength = 9 + 64 + 2
+    guard line.count >= suffixLength else { return line }
+    let bodyEnd = line.count - suffixLength
+    var line = line
+    line.replaceSubrange(
+      (bodyEnd + 9)..<(bodyEnd + 73), with: Array(SHA256.hexDigest(line[0..<bodyEnd]).utf8))
+    return line
   }
 }

@@ -150,7 +150,7 @@ private struct LogLines {
 }
 
 /// What one run of a built binary printed, and how it ended.
-private struct BenchRun: CustomStringConvertible {
+struct BenchRun: CustomStringConvertible {
   var exitCode: Int32
   var stdout: String
   var stderr: String
@@ -160,7 +160,7 @@ private struct BenchRun: CustomStringConvertible {
 
 /// Finds the package's built binaries next to the test bundle and runs them with only `PATH` in the
 /// environment.
-private enum BenchBinary {
+enum BenchBinary {
   static let timeoutSeconds = 120
 
   struct NotFound: Error, CustomStringConvertible {

@@ -233,6 +233,7 @@ import Testing
     var outcomes: [Outcome: Int] = [:]
     var chained = 0
     var auditPassed = 0
+    var decoders = DecoderTally()
     let count = Self.mutations / Self.chunks
     for _ in 0..<count {
       var log = Self.mutate(lines, using: &random)
@@ -249,9 +250,13 @@ import Testing
       outcomes[Self.verifyAndCheck(log), default: 0] += 1
       for line in log.split(separator: 0x0A) {
         _ = try? JSONScanner.parse(Array(line))
+        // As the logreader target does: the fast reader held to the reference, line by line.
+        decoders.check(Array(line))
       }
     }
     #expect(outcomes.values.reduce(0, +) == count)
+    #expect(decoders.disagreements == [])
+    #expect(decoders.fastAccepted > 0)
     // The mutator is not degenerate: it reaches every kind of answer.
     #expect(outcomes[.clean, default: 0] > 0)
     #expect(outcomes[.tornTail, default: 0] > 0)

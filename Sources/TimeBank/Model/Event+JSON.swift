@@ -377,19 +377,10 @@ final class FieldReader {
     return text
   }
 
-  /// The largest magnitude of any integer in an event (minutes, people served, stock, quantity): one
-  /// billion. Anything larger is not a value the rules could have written, and could overflow a fold.
-  static let integerLimit: Int64 = 1_000_000_000
-
   func integer(_ key: String) throws(EventDecodingError) -> Int {
     guard let value = value(key) else { throw failure(key, "is missing") }
-    guard case .integer(let number) = value, let result = Int(exactly: number) else {
-      throw failure(key, "is not an integer")
-    }
-    guard number.magnitude <= FieldReader.integerLimit.magnitude else {
-      throw failure(key, "is out of range (more than \(FieldReader.integerLimit) in magnitude)")
-    }
-    return result
+    guard case .integer(let number) = value else { throw failure(key, "is not an integer") }
+    return try checked(key, Result { () throws(Problem) in try FieldReader.integer(number) })
   }
 
   func bool(_ key: String) throws(EventDecodingError) -> Bool {
@@ -410,24 +401,79 @@ final class FieldReader {
   }
 
   func date(_ key: String) throws(EventDecodingError) -> LocalDate {
-    guard let date = LocalDate(try string(key)) else { throw failure(key, "is not a date YYYY-MM-DD") }
-    return date
+    try checkedText(key, FieldReader.date)
   }
 
   func points(_ key: String) throws(EventDecodingError) -> Points {
-    let text = try string(key)
-    guard let points = Points(text), points.description == text else {
-      throw failure(key, "is not an amount of points written with two decimals")
-    }
-    guard points.hundredths.magnitude <= Points.maximum.hundredths.magnitude else {
-      throw failure(key, "is out of range (more than \(Points.maximum) points)")
-    }
-    return points
+    try checkedText(key, FieldReader.points)
   }
 
   func account(_ key: String) throws(EventDecodingError) -> AccountID {
-    guard let account = AccountID(try string(key)) else {
-      throw failure(key, "is not an account (member:<id>, card:<id>, @issued, @redeemed)")
+    try checkedText(key, FieldReader.account)
+  }
+
+  /// The value `rule` makes of the string `key`, or the error naming `key` and the rule's problem.
+  private func checkedText<Value>(
+    _ key: String, _ rule: (UnsafeBufferPointer<UInt8>) throws(Problem) -> Value
+  ) throws(EventDecodingError) -> Value {
+    var text = try string(key)
+    let result = text.withUTF8 { bytes in Result { () throws(Problem) -> Value in try rule(bytes) } }
+    return try checked(key, result)
+  }
+
+  private func checked<Value>(_ key: String, _ result: Result<Value, Problem>) throws(EventDecodingError)
+    -> Value
+  {
+    switch result {
+    case .success(let value): return value
+    case .failure(let problem): throw failure(key, problem.wording)
+    }
+  }
+
+  // MARK: The rules for values, shared with `FastLineDecoder`
+
+  /// Why a value breaks the rule for its field, worded for `EventDecodingError.problem`.
+  struct Problem: Error, Equatable {
+    var wording: String
+    init(_ wording: String) { self.wording = wording }
+  }
+
+  /// The largest magnitude of any integer in an event (minutes, people served, stock, quantity): one
+  /// billion. Anything larger is not a value the rules could have written, and could overflow a fold.
+  static let integerLimit: Int64 = 1_000_000_000
+
+  /// An integer field's value: within `integerLimit` in magnitude.
+  static func integer(_ number: Int64) throws(Problem) -> Int {
+    guard let result = Int(exactly: number) else { throw Problem("is not an integer") }
+    guard number.magnitude <= integerLimit.magnitude else {
+      throw Problem("is out of range (more than \(integerLimit) in magnitude)")
+    }
+    return result
+  }
+
+  /// A date field's value, from the UTF-8 of its string: exactly `YYYY-MM-DD`, a day that exists.
+  static func date(_ text: UnsafeBufferPointer<UInt8>) throws(Problem) -> LocalDate {
+    guard let date = LocalDate(utf8: text) else { throw Problem("is not a date YYYY-MM-DD") }
+    return date
+  }
+
+  /// An amount of points, from the UTF-8 of its string: written exactly as `Points.description`
+  /// writes it (two decimals, no `+`, no leading zero), at most `Points.maximum` in magnitude.
+  static func points(_ text: UnsafeBufferPointer<UInt8>) throws(Problem) -> Points {
+    guard let hundredths = FixedPoint.parse(utf8: text, decimals: 2),
+      FixedPoint.isFormatted(text, value: hundredths, decimals: 2)
+    else { throw Problem("is not an amount of points written with two decimals") }
+    guard hundredths.magnitude <= Points.maximum.hundredths.magnitude else {
+      throw Problem("is out of range (more than \(Points.maximum) points)")
+    }
+    return Points(hundredths: hundredths)
+  }
+
+  /// An account, from the (well-formed) UTF-8 of its string: `member:<id>`, `card:<id>`, `@issued`
+  /// or `@redeemed`.
+  static func account(_ text: UnsafeBufferPointer<UInt8>) throws(Problem) -> AccountID {
+    guard let account = AccountID(utf8: text) else {
+      throw Problem("is not an account (member:<id>, card:<id>, @issued, @redeemed)")
     }
     return account
   }

@@ -71,19 +71,41 @@ public enum IdentifierSyntax {
   /// Identifiers are 1...64 bytes of printable characters without spaces, `:` or `/`, and do not start
   /// with `@` (reserved for system accounts) or `-` (it would read as an option).
   public static func problem(with text: String) -> String? {
+    // Most ids are printable ASCII: decide those from their bytes, without Unicode properties.
+    if text.utf8.allSatisfy({ $0 < 0x80 }) {
+      var text = text
+      return text.withUTF8 { problem(ascii: $0) }
+    }
+    return problem(unicode: text)
+  }
+
+  /// `problem(with:)` for text whose bytes are all ASCII, read from the bytes.
+  ///
+  /// Each ASCII byte is one character with no other canonically equivalent spelling, and no ASCII
+  /// character combines with its neighbour except CR LF (control characters, refused either way),
+  /// so comparing bytes gives what `problem(unicode:)` gives; tests compare the two.
+  static func problem(ascii bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    guard let first = bytes.first else { return "is empty" }
+    if bytes.count > maximumLength { return "is longer than \(maximumLength) bytes" }
+    if first == UInt8(ascii: "@") { return "starts with '@', which is reserved for system accounts" }
+    if first == UInt8(ascii: "-") { return "starts with '-'" }
+    for byte in bytes {
+      if byte <= 0x20 || byte >= 0x7F { return "contains a space, control or invisible character" }
+      if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\"")
+        || byte == UInt8(ascii: "\\")
+      {
+        return "contains '\(Character(Unicode.Scalar(byte)))'"
+      }
+    }
+    return nil
+  }
+
+  /// `problem(with:)` for any text, character by character.
+  static func problem(unicode text: String) -> String? {
     if text.isEmpty { return "is empty" }
     if text.utf8.count > maximumLength { return "is longer than \(maximumLength) bytes" }
     if text.hasPrefix("@") { return "starts with '@', which is reserved for system accounts" }
     if text.hasPrefix("-") { return "starts with '-'" }
-    // Most ids are printable ASCII: decide those without looking up Unicode properties.
-    if text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
-      for byte in text.utf8 where byte == UInt8(ascii: ":") || byte == UInt8(ascii: "/")
-        || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-      {
-        return "contains '\(Character(Unicode.Scalar(byte)))'"
-      }
-      return nil
-    }
     for scalar in text.unicodeScalars {
       switch scalar.properties.generalCategory {
       case .control, .format, .unassigned, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator,

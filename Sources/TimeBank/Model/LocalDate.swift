@@ -87,6 +87,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
   }
 
   /// The decimal number written in `bytes[range]`, or nil unless every byte there is a digit.
+  @inline(__always)
   static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
     var value = 0
     for index in range {

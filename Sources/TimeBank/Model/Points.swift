@@ -57,7 +57,13 @@ public enum FixedPoint {
   /// Parses an optionally signed decimal with at most `decimals` fraction digits into an integer of
   /// units of 10^-decimals, or nil when the text is not such a number or is too large.
   public static func parse(_ text: String, decimals: Int) -> Int64? {
-    var bytes = Substring(text).utf8[...]
+    var text = text
+    return text.withUTF8 { parse(utf8: $0, decimals: decimals) }
+  }
+
+  /// Parses the same text as `parse(_:decimals:)` from its UTF-8 bytes, without making a `String`.
+  public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, decimals: Int) -> Int64? {
+    var bytes = bytes[...]
     var negative = false
     if bytes.first == UInt8(ascii: "-") {
       negative = true
@@ -95,6 +101,33 @@ public enum FixedPoint {
     let value = whole * scale + fraction
     if value > limit { return nil }
     return negative ? -value : value
+  }
+
+  /// Whether `bytes` are exactly what `format(value, decimals:)` writes, compared digit by digit
+  /// without making the `String`.
+  /// - Complexity: O(n) in the number of bytes.
+  public static func isFormatted(_ bytes: UnsafeBufferPointer<UInt8>, value: Int64, decimals: Int) -> Bool {
+    // From the last byte back: `decimals` fraction digits and the point, then the whole part (at least
+    // one digit, so zero is `0`), then the sign of a negative value, and nothing before it.
+    var magnitude = value.magnitude
+    var index = bytes.count
+    @inline(__always) func next(_ expected: UInt8) -> Bool {
+      index -= 1
+      return index >= 0 && bytes[index] == expected
+    }
+    if decimals > 0 {
+      for _ in 0..<decimals {
+        guard next(UInt8(ascii: "0") + UInt8(magnitude % 10)) else { return false }
+        magnitude /= 10
+      }
+      guard next(UInt8(ascii: ".")) else { return false }
+    }
+    repeat {
+      guard next(UInt8(ascii: "0") + UInt8(magnitude % 10)) else { return false }
+      magnitude /= 10
+    } while magnitude > 0
+    if value < 0 { guard next(UInt8(ascii: "-")) else { return false } }
+    return index == 0
   }
 
   /// Formats an integer of units of 10^-decimals as a decimal with exactly `decimals` fraction digits.
