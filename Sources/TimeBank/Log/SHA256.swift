@@ -369,7 +369,8 @@ public struct SHA256: Sendable {
   /// written: 1, or 2 when the tail is 56 bytes or more.
   ///
   /// - Parameters:
-  ///   - tail: The last bytes of the message (those after its whole blocks); nil when `count` is 0.
+  ///   - tail: The last bytes of the message (those after its whole blocks); may be nil when `count`
+  ///     is 0.
   ///   - count: The number of bytes at `tail`, below 64.
   ///   - messageLength: The length of the whole message in bytes (taken modulo 2^61, as in the standard).
   ///   - blocks: At least `paddingByteCount` bytes, any alignment.
