@@ -10,6 +10,7 @@ enum BenchCommand {
     usage: timebank-bench generate --events N --out PATH [--seed S]
            timebank-bench run [--sizes 10000,100000,1000000] [--json PATH] [--dir DIR] [--seed S]
            timebank-bench audit PATH
+           timebank-bench hash [--messages N] [--runs R] [--seed S]
 
       generate  write a deterministic synthetic community log of about N events through the real
                 append path (Ledger + LedgerScript batches), and PATH.meta.json describing it
@@ -17,6 +18,10 @@ enum BenchCommand {
                 measure the full audit, the cold CLI commands and appending; print a table, write JSON
       audit     read + audit a log + build every report projection, in this process; print the
                 phase times and peak memory (VmHWM) as JSON (what `run` starts in a child per size)
+      hash      SHA-256 on one thread over N (default 1M) deterministic messages of 250 to 420 bytes,
+                each way the library has (portable one at a time and in SIMD lanes, SHA extensions one
+                at a time and two interleaved); print MB/s, the median of R (default 3) runs, and check
+                that every way gives the same digests
     """
 
   static func main(_ arguments: [String]) -> Int32 {
@@ -83,6 +88,16 @@ enum BenchCommand {
       } catch {
         throw .internalError("cannot encode the audit figures: \(error)")
       }
+    case "hash":
+      let arguments = try BenchArguments(rest, known: ["messages", "runs", "seed"])
+      guard arguments.positionals.isEmpty else {
+        throw .usage("unexpected argument '\(arguments.positionals[0])'")
+      }
+      var options = HashProbe.Options()
+      options.messages = try arguments.count("messages") ?? options.messages
+      options.runs = try arguments.count("runs") ?? options.runs
+      options.seed = try arguments.seed() ?? options.seed
+      print(try HashProbe(options: options).run().joined(separator: "\n"))
     default:
       throw .usage("unknown command '\(command)'")
     }

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import TimeBank
+@_spi(Measuring) @testable import TimeBank
 
 @Suite struct SHA256LanesTests {
   // MARK: - Fixtures
@@ -33,7 +33,7 @@ import Testing
   /// end of a message hashes the wrong bytes), and hashes them as one batch with the lanes.
   ///
   /// Messages are hashed with `longMessageByteCount` as the length from which they go to the scalar
-  /// code. Empty messages are passed with a nil base address when `nilEmpty` is set. The digest buffer
+  /// code (`digests(of:into:using: .portable)` for the default, which is the lanes' public path). Empty messages are passed with a nil base address when `nilEmpty` is set. The digest buffer
   /// has one more entry than there are messages, which must be left as it was.
   private static func laneDigests(
     of messages: [[UInt8]], offset: Int = 0, gaps: [Int] = [],
@@ -59,7 +59,7 @@ import Testing
       ranges.withUnsafeBufferPointer { ranges in
         digests.withUnsafeMutableBufferPointer { digests in
           if longMessageByteCount == SHA256.longMessageByteCount {
-            SHA256.digests(of: ranges, into: digests)
+            SHA256.digests(of: ranges, into: digests, using: .portable)
           } else {
             SHA256.laneDigests(of: ranges, into: digests, longMessageByteCount: longMessageByteCount)
           }
@@ -70,9 +70,9 @@ import Testing
     return Array(digests.dropLast())
   }
 
-  /// The scalar digests of `messages`, the reference for the lanes.
+  /// The portable scalar digests of `messages`, the reference for the lanes.
   private static func scalarDigests(of messages: [[UInt8]]) -> [SHA256.Digest] {
-    messages.map { message in message.withUnsafeBytes { SHA256.digest($0) } }
+    messages.map { message in message.withUnsafeBytes { SHA256.digest($0, using: .portable) } }
   }
 
   // MARK: - Published FIPS 180-4 / NIST example vectors, each in a batch with other messages

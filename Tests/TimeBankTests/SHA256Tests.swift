@@ -1,6 +1,6 @@
 import Testing
 
-import TimeBank
+@_spi(Measuring) import TimeBank
 
 @Suite struct SHA256Tests {
   /// The deterministic test pattern used for the boundary vectors: byte i is (i * 7 + 3) mod 256.
@@ -166,6 +166,10 @@ import TimeBank
       #expect(SHA256.hexDigest(message) == TextbookSHA256.hex(expected), "hexDigest, length \(count)")
       #expect(digest.hex == hexString(expected), "hex, length \(count)")
       #expect(digest.matches(hex: hexString(expected)), "matches, length \(count)")
+      for implementation in SHA256.Implementation.allCases where implementation.isAvailable {
+        let bytes = message.withUnsafeBytes { SHA256.digest($0, using: implementation) }.bytes
+        #expect(bytes == expected, "\(implementation), length \(count)")
+      }
 
       // The streaming API, fed in pieces of 1, 2, 3... bytes so that every split point is crossed.
       var hasher = SHA256()

@@ -264,7 +264,8 @@ private final class DecodeJob {
         let job = shared.value
         let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
         let lines = range.map { UnsafeBufferPointer(rebasing: job.window[job.starts[$0]..<job.ends[$0]]) }
-        // The bodies are hashed together, several lines at a time in SIMD lanes, then each line is read.
+        // The bodies are hashed together, several lines at a time (two interleaved with the SHA
+        // extensions, or four in SIMD lanes), then each line is read.
         let bodies = lines.map(LogLine.body(of:))
         var digests = [SHA256.Digest](repeating: .initial, count: lines.count)
         bodies.withUnsafeBufferPointer { bodies in

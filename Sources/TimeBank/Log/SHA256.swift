@@ -1,11 +1,13 @@
 // SHA-256 as specified in FIPS 180-4, section 6.2.
 //
 // The package depends on Foundation only, so the hash is implemented here by hand. Everything goes
-// through one compression function (`compress`): the 64 rounds are fully unrolled with the round
-// constants as literals, the eight working variables and the 16-word rolling message schedule live
-// in locals, words are read big-endian straight from the caller's memory, and all arithmetic wraps,
-// so hashing allocates nothing and performs no bounds checks. `SHA256.digest(_:)` returns a small
-// `Digest` value that can be compared with stored hexadecimal text in place.
+// through one compression function (`compress`), which runs either the portable code here or, on
+// x86-64 processors that have them, the SHA extensions (SHA256+Extensions.swift). In the portable
+// code the 64 rounds are fully unrolled with the round constants as literals, the eight working
+// variables and the 16-word rolling message schedule live in locals, words are read big-endian
+// straight from the caller's memory, and all arithmetic wraps, so hashing allocates nothing and
+// performs no bounds checks. `SHA256.digest(_:)` returns a small `Digest` value that can be compared
+// with stored hexadecimal text in place.
 
 /// SHA-256 (FIPS 180-4), written by hand because the package is Foundation only.
 ///
@@ -167,20 +169,40 @@ public struct SHA256: Sendable {
 
   /// Returns the SHA-256 digest of a raw buffer without allocating.
   ///
-  /// This is the fastest way to hash a message that is already in memory.
+  /// This is the fastest way to hash one message that is already in memory; it uses the CPU's SHA
+  /// extensions when it has them (`Implementation.preferred`).
   ///
   /// - Complexity: O(*n*), where *n* is `buffer.count`.
   public static func digest(_ buffer: UnsafeRawBufferPointer) -> Digest {
+    digest(buffer, using: .preferred)
+  }
+
+  /// Returns the SHA-256 digest of a raw buffer, computed with the given implementation.
+  ///
+  /// Every implementation gives the same digest; this is for benchmarks and tests that compare them.
+  ///
+  /// - Parameters:
+  ///   - buffer: The message.
+  ///   - implementation: The code that runs the compression function.
+  /// - Precondition: `implementation.isAvailable`.
+  /// - Complexity: O(*n*), where *n* is `buffer.count`.
+  @_spi(Measuring)
+  public static func digest(
+    _ buffer: UnsafeRawBufferPointer, using implementation: Implementation
+  ) -> Digest {
+    precondition(implementation.isAvailable, "this processor cannot run \(implementation)")
     var state = Digest.initial
     guard let base = buffer.baseAddress else {
-      return finish(state, tail: nil, tailCount: 0, totalLength: 0)
+      return finish(state, tail: nil, tailCount: 0, totalLength: 0, using: implementation)
     }
     let wholeBlocks = buffer.count / blockSize
-    compress(&state, blocks: base, count: wholeBlocks)
+    if wholeBlocks > 0 {
+      compress(&state, blocks: base, count: wholeBlocks, using: implementation)
+    }
     let consumed = wholeBlocks * blockSize
     return finish(
       state, tail: base + consumed, tailCount: buffer.count - consumed,
-      totalLength: UInt64(truncatingIfNeeded: buffer.count))
+      totalLength: UInt64(truncatingIfNeeded: buffer.count), using: implementation)
   }
 
   /// Returns the SHA-256 digest of a byte sequence, reading contiguous storage in place.
@@ -275,7 +297,7 @@ public struct SHA256: Sendable {
       let full = pending
       withUnsafeBytes(of: full) { block in
         if let base = block.baseAddress {
-          Self.compress(&state, blocks: base, count: 1)
+          Self.compress(&state, blocks: base, count: 1, using: .preferred)
         }
       }
       pendingCount = 0
@@ -284,7 +306,7 @@ public struct SHA256: Sendable {
     // Hash whole blocks straight from the caller's memory.
     let wholeBlocks = remaining / Self.blockSize
     if wholeBlocks > 0 {
-      Self.compress(&state, blocks: input, count: wholeBlocks)
+      Self.compress(&state, blocks: input, count: wholeBlocks, using: .preferred)
       input += wholeBlocks * Self.blockSize
       remaining -= wholeBlocks * Self.blockSize
     }
@@ -307,7 +329,8 @@ public struct SHA256: Sendable {
   public func finalizeDigest() -> Digest {
     let block = pending
     return withUnsafeBytes(of: block) { bytes in
-      Self.finish(state, tail: bytes.baseAddress, tailCount: pendingCount, totalLength: totalLength)
+      Self.finish(
+        state, tail: bytes.baseAddress, tailCount: pendingCount, totalLength: totalLength, using: .preferred)
     }
   }
 
@@ -322,26 +345,63 @@ public struct SHA256: Sendable {
 
   // MARK: - Compression
 
-  /// Pads the last `tailCount` (< 64) message bytes (FIPS 180-4, section 5.1.1: a single 1 bit,
-  /// zeros up to 56 mod 64, then the 64-bit big-endian bit length) and compresses the one or two
-  /// resulting blocks into `state`, which must already cover every earlier byte.
+  /// Pads the last `tailCount` (< 64) message bytes and compresses the one or two resulting blocks
+  /// into `state`, which must already cover every earlier byte.
   private static func finish(
-    _ state: Digest, tail: UnsafeRawPointer?, tailCount: Int, totalLength: UInt64
+    _ state: Digest, tail: UnsafeRawPointer?, tailCount: Int, totalLength: UInt64,
+    using implementation: Implementation
   ) -> Digest {
     var state = state
-    var padded: (Block, Block) = ((0, 0, 0, 0, 0, 0, 0, 0), (0, 0, 0, 0, 0, 0, 0, 0))
-    let blockCount = tailCount < 56 ? 1 : 2
-    withUnsafeMutableBytes(of: &padded) { bytes in
-      guard let base = bytes.baseAddress else { return }
-      if let tail, tailCount > 0 {
-        base.copyMemory(from: tail, byteCount: tailCount)
-      }
-      base.storeBytes(of: 0x80, toByteOffset: tailCount, as: UInt8.self)
-      base.storeBytes(
-        of: (totalLength &* 8).bigEndian, toByteOffset: blockCount * blockSize - 8, as: UInt64.self)
-      compress(&state, blocks: base, count: blockCount)
+    withUnsafeTemporaryAllocation(byteCount: paddingByteCount, alignment: 16) { padding in
+      guard let base = padding.baseAddress else { return }
+      let blockCount = writePadding(tail: tail, count: tailCount, messageLength: totalLength, to: base)
+      compress(&state, blocks: base, count: blockCount, using: implementation)
     }
     return state
+  }
+
+  /// Room for the padding blocks of any message: two blocks.
+  static var paddingByteCount: Int { 128 }
+
+  /// Writes the last `count` (< 64) bytes of a message of `messageLength` bytes, read at `tail`, and
+  /// their padding (FIPS 180-4, section 5.1.1: a single 1 bit, zeros up to 56 mod 64, then the
+  /// 64-bit big-endian bit length of the message) to `blocks`, and returns the number of blocks
+  /// written: 1, or 2 when the tail is 56 bytes or more.
+  ///
+  /// - Parameters:
+  ///   - tail: The last bytes of the message (those after its whole blocks); may be nil when `count`
+  ///     is 0.
+  ///   - count: The number of bytes at `tail`, below 64.
+  ///   - messageLength: The length of the whole message in bytes (taken modulo 2^61, as in the standard).
+  ///   - blocks: At least `paddingByteCount` bytes, any alignment.
+  /// - Complexity: O(1).
+  @inline(__always)
+  static func writePadding(
+    tail: UnsafeRawPointer?, count: Int, messageLength: UInt64, to blocks: UnsafeMutableRawPointer
+  ) -> Int {
+    let blockCount = count < 56 ? 1 : 2
+    blocks.initializeMemory(as: UInt8.self, repeating: 0, count: blockCount * blockSize)
+    if let tail, count > 0 {
+      blocks.copyMemory(from: tail, byteCount: count)
+    }
+    blocks.storeBytes(of: 0x80, toByteOffset: count, as: UInt8.self)
+    blocks.storeBytes(
+      of: (messageLength &* 8).bigEndian, toByteOffset: blockCount * blockSize - 8, as: UInt64.self)
+    return blockCount
+  }
+
+  /// Runs the compression function over `count` (> 0) consecutive 64-byte blocks starting at
+  /// `blocks` (any alignment) with the given implementation, which must be available.
+  ///
+  /// - Complexity: O(`count`).
+  @inline(__always)
+  static func compress(
+    _ state: inout Digest, blocks: UnsafeRawPointer, count: Int, using implementation: Implementation
+  ) {
+    switch implementation {
+    case .portable: compressPortably(&state, blocks: blocks, count: count)
+    case .shaExtensions: compressWithExtensions(&state, blocks: blocks, count: count)
+    }
   }
 
   /// Runs the compression function (FIPS 180-4, section 6.2.2) over `count` consecutive 64-byte
@@ -352,7 +412,7 @@ public struct SHA256: Sendable {
   /// in a rolling window of 16 words (W[t] replaces W[t - 16]).
   ///
   /// - Complexity: O(`count`).
-  private static func compress(_ state: inout Digest, blocks: UnsafeRawPointer, count: Int) {
+  private static func compressPortably(_ state: inout Digest, blocks: UnsafeRawPointer, count: Int) {
     var h0 = state.h0, h1 = state.h1, h2 = state.h2, h3 = state.h3
     var h4 = state.h4, h5 = state.h5, h6 = state.h6, h7 = state.h7
     var block = blocks

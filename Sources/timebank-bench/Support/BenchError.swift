@@ -14,6 +14,8 @@ enum BenchError: Error, CustomStringConvertible {
   case childFailed(command: String, status: String, stderr: String)
   /// A file could not be read or written, or a program could not be started.
   case io(String)
+  /// Two ways of computing the same thing in the library gave different results: a bug in the library.
+  case disagreement(String)
   /// The benchmark's own bookkeeping is wrong: a bug here, not in the library.
   case internalError(String)
 
@@ -29,6 +31,7 @@ enum BenchError: Error, CustomStringConvertible {
     case .childFailed(let command, let status, let stderr):
       "`\(command)` \(status)" + (stderr.isEmpty ? "" : ":\n" + stderr.trimmingSuffixNewlines)
     case .io(let message): message
+    case .disagreement(let message): "the library disagrees with itself: \(message)"
     case .internalError(let message): "internal error: \(message)"
     }
   }
@@ -40,7 +43,7 @@ enum BenchError: Error, CustomStringConvertible {
     case .usage: 64
     case .log(.corrupt), .auditFailed: 2
     case .log, .io, .generator(_, .log): 74
-    case .generator, .childFailed, .internalError: 1
+    case .generator, .childFailed, .disagreement, .internalError: 1
     }
   }
 }

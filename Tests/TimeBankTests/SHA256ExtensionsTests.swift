@@ -1,0 +1,323 @@
+import Foundation
+import Testing
+
+@_spi(Measuring) import TimeBank
+
+/// SHA-256 with the processor's SHA extensions, one message at a time and two interleaved, against
+/// the published vectors and the portable code. Tests that run the extensions are skipped on a
+/// processor without them.
+@Suite struct SHA256ExtensionsTests {
+  // MARK: - Fixtures
+
+  /// Whether this processor has the SHA extensions.
+  private static let hasExtensions = SHA256.Implementation.shaExtensions.isAvailable
+
+  /// A small deterministic generator (SplitMix64), so that a failing case can be replayed.
+  private struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+      state &+= 0x9e37_79b9_7f4a_7c15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+      z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+      return z ^ (z >> 31)
+    }
+  }
+
+  /// The deterministic test pattern of `SHA256Tests`: byte i is (i * 7 + 3) mod 256.
+  private static func pattern(count: Int) -> [UInt8] {
+    (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+  }
+
+  /// Random bytes.
+  private static func randomBytes(count: Int, using generator: inout SplitMix64) -> [UInt8] {
+    (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+  }
+
+  /// The lengths every comparison covers: 0 to 300, the padding edges of the next blocks, around
+  /// 4 KiB, and a long one.
+  private static let lengths =
+    Array(0...300) + [311, 312, 319, 320, 375, 376, 383, 384, 447, 448, 4095, 4096, 4097, 9000]
+
+  /// Copies `messages` one after another into one buffer, starting `offset` bytes in and with `gaps[i]`
+  /// bytes of 0xee after message i (so starts fall on every alignment and a reader that runs past the
+  /// end of a message hashes the wrong bytes), and hashes them as one batch with `implementation`, or
+  /// with the public `digests(of:into:)` when it is nil.
+  ///
+  /// Empty messages are passed with a nil base address when `nilEmpty` is set. The digest buffer has
+  /// one more entry than there are messages, which must be left as it was.
+  private static func batchDigests(
+    of messages: [[UInt8]], offset: Int = 0, gaps: [Int] = [], nilEmpty: Bool = false,
+    using implementation: SHA256.Implementation? = .shaExtensions
+  ) -> [SHA256.Digest] {
+    var storage = [UInt8](repeating: 0xee, count: offset)
+    var starts: [Int] = []
+    for (index, message) in messages.enumerated() {
+      starts.append(storage.count)
+      storage += message
+      storage += [UInt8](repeating: 0xee, count: index < gaps.count ? gaps[index] : 1)
+    }
+    let sentinel = SHA256.digest([UInt8]("sentinel".utf8))
+    var digests = [SHA256.Digest](repeating: sentinel, count: messages.count + 1)
+    storage.withUnsafeBytes { bytes in
+      let ranges: [UnsafeRawBufferPointer] = messages.indices.map { index in
+        if nilEmpty && messages[index].isEmpty {
+          return UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        return UnsafeRawBufferPointer(
+          rebasing: bytes[starts[index]..<starts[index] + messages[index].count])
+      }
+      ranges.withUnsafeBufferPointer { ranges in
+        digests.withUnsafeMutableBufferPointer { digests in
+          if let implementation {
+            SHA256.digests(of: ranges, into: digests, using: implementation)
+          } else {
+            SHA256.digests(of: ranges, into: digests)
+          }
+        }
+      }
+    }
+    #expect(digests.last == sentinel, "the entry after the last message was overwritten")
+    return Array(digests.dropLast())
+  }
+
+  /// The digest of `message` with `implementation`, read `offset` bytes into a buffer.
+  private static func digest(
+    _ message: [UInt8], offset: Int = 0, using implementation: SHA256.Implementation
+  ) -> SHA256.Digest {
+    let storage = [UInt8](repeating: 0xee, count: offset) + message + [0xee]
+    return storage.withUnsafeBytes { bytes in
+      SHA256.digest(
+        UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + message.count]), using: implementation)
+    }
+  }
+
+  /// The portable digests of `messages`, the reference.
+  private static func portableDigests(of messages: [[UInt8]]) -> [SHA256.Digest] {
+    messages.map { digest($0, using: .portable) }
+  }
+
+  // MARK: - Choosing the implementation
+
+  @Test func portableIsAlwaysAvailableAndPreferredOnlyWithoutExtensions() {
+    #expect(SHA256.Implementation.portable.isAvailable)
+    #expect(SHA256.Implementation.preferred == (Self.hasExtensions ? .shaExtensions : .portable))
+  }
+
+  /// CPUID and the kernel's reading of it agree: `sha_ni` in the flags of /proc/cpuinfo.
+  @Test func detectionAgreesWithProcCPUInfo() throws {
+    #if os(Linux) && arch(x86_64)
+      let text = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+      let flags = text.split(separator: "\n").first { $0.hasPrefix("flags") }
+      let words = try #require(flags).split(separator: " ")
+      #expect(words.contains("sha_ni") == Self.hasExtensions)
+    #else
+      #expect(!Self.hasExtensions || SHA256.Implementation.preferred == .shaExtensions)
+    #endif
+  }
+
+  // MARK: - Published FIPS 180-4 / NIST example vectors
+
+  private static let abc = [UInt8]("abc".utf8)
+  private static let twoBlock = [UInt8]("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+  private static let millionA = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+
+  private static let abcHex = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+  private static let twoBlockHex = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+  private static let emptyHex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+  private static let millionAHex = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+
+  @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
+  func publishedVectorsOneAtATime() {
+    #expect(Self.digest(Self.abc, using: .shaExtensions).hex == Self.abcHex)
+    #expect(Self.digest(Self.twoBlock, offset: 3, using: .shaExtensions).hex == Self.twoBlockHex)
+    #expect(Self.digest([], using: .shaExtensions).hex == Self.emptyHex)
+    #expect(
+      SHA256.digest(UnsafeRawBufferPointer(start: nil, count: 0), using: .shaExtensions).hex == Self.emptyHex)
+    #expect(Self.digest(Self.millionA, offset: 1, using: .shaExtensions).hex == Self.millionAHex)
+  }
+
+  /// Each short vector at every position of a batch among fillers of several lengths (first, second,
+  /// later, last), so that either stream takes it, and with empty messages given with and without a
+  /// base address.
+  @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
+  func publishedVectorsInEveryPositionOfABatch() {
+    let vectors: [([UInt8], String)] = [
+      (Self.abc, Self.abcHex), (Self.twoBlock, Self.twoBlockHex), ([], Self.emptyHex),
+    ]
+    var generator = SplitMix64(state: 7)
+    for (vector, expected) in vectors {
+      for batchSize in 1...6 {
+        for position in 0..<batchSize {
+          var batch = (0..<batchSize).map { index in
+            Self.randomBytes(count: 40 + 97 * index % 400, using: &generator)
+          }
+          batch[position] = vector
+          for nilEmpty in [false, true] {
+            let digests = Self.batchDigests(of: batch, offset: position, nilEmpty: nilEmpty)
+            #expect(digests[position].hex == expected, "batch of \(batchSize), position \(position)")
+            #expect(digests == Self.portableDigests(of: batch))
+          }
+        }
+      }
+    }
+  }
+
+  /// All four vectors in one batch: the million a's run in one stream while the other takes the rest.
+  @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
+  func allPublishedVectorsInOneBatch() {
+    let batch = [Self.millionA, Self.abc, Self.twoBlock, [], Self.abc, Self.pattern(count: 300)]
+    let expected = [Self.millionAHex, Self.abcHex, Self.twoBlockHex, Self.emptyHex, Self.abcHex]
+    let digests = Self.batchDigests(of: batch, offset: 5)
+    #expect(digests.prefix(5).map(\.hex) == expected)
+    #expect(digests == Self.portableDigests(of: batch))
+    let reversed = Self.batchDigests(of: batch.reversed())
+    #expect(reversed.suffix(5).map(\.hex) == expected.reversed())
+  }
+
+  /// The padding boundaries, against digests computed independently with Python's hashlib:
+  /// `hashlib.sha256(bytes((i * 7 + 3) & 0xff for i in range(n))).hexdigest()`.
+  @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
+  func paddingBoundariesMatchPublishedDigests() {
+    let expected: [(Int, String)] = [
+      (55, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b"),
+      (56, "4324d65f3c103567f5589c710bc08f8523f929a9272e3af36fc968e52abc6c27"),
+      (63, "81c80242132f230c3bd41b3e63bbcff16107339549214a99614ff26664625055"),
+      (64, "39e3d7b6b5d075d37d053ad89b24b41bef4f3c29760c84447cab3f3be1882241"),
+      (65, "aacca6ff74fdbb296d165a45cecfa04e5127bc008770fbbdd48006f2d2fae95e"),
+      (119, "9ce7368e4daf32341631b492e80359dc9f594b48453cd0dd5bf0b19279cc177e"),
+      (120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"),
+      (1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"),
+    ]
+    let batch = expected.map { Self.pattern(count: $0.0) }
+    for offset in 0..<4 {
+      let single = batch.map { Self.digest($0, offset: offset, using: .shaExtensions) }
+      #expect(single.map(\.hex) == expected.map(\.1), "one at a time, offset \(offset)")
+      let digests = Self.batchDigests(of: batch, offset: offset, gaps: [3, 0, 1, 2, 7, 0, 5, 1])
+      #expect(digests.map(\.hex) == expected.map(\.1), "batch, offset \(offset)")
+      let reversed = Self.batchDigests(of: batch.reversed(), offset: offset)
+      #expect(reversed.map(\.hex) == expected.map(\.1).reversed(), "reversed batch, offset \(offset)")
+    }
+  }
+
+  // MARK: - Agreement with the portable code
+
+  /// Every length 0...300 and the padding edges, one at a time, at sixteen start alignments.
+  @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
+  func everyLengthOneAtATimeMatchesPortable() {
+    var generator = SplitMix64(state: 300)
+    for length in Self.lengths {
+      let message = Self.randomBytes(count: length, using: &generator)
+      let expected = Self.digest(message, using: .portable)
+      for offset in 0..<16 {
+        #expect(
+          Self.digest(message, offset: offset, using: .shaExtensions) == expected,
+          "length \(length), offset \(offset)")
+      }
+    }
+  }
+
+  /// Every length 0...300 and the padding edges, shuffled, in batches of every size from 1 to 50,
+  /// at odd start alignments and with gaps between the messages.
+  @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"), arguments: 1...50)
+  func everyLengthInBatchesMatchesPortable(batchSize: Int) {
+    var generator = SplitMix64(state: UInt64(batchSize))
+    let lengths = Self.lengths.shuffled(using: &generator)
+    let messages = lengths.map { Self.randomBytes(count: $0, using: &generator) }
+    let expected = Self.portableDigests(of: messages)
+    var start = 0
+    while start < messages.count {
+      let end = min(start + batchSize, messages.count)
+      let batch = Array(messages[start..<end])
+      let gaps = batch.map { _ in Int.random(in: 0...9, using: &generator) }
+      let offset = 2 * Int.random(in: 0...7, using: &generator) + 1
+      let digests = Self.batchDigests(of: batch, offset: offset, gaps: gaps, nilEmpty: start % 2 == 0)
+      #expect(digests == Array(expected[start..<end]), "lengths \(batch.map(\.count))")
+      start = end
+    }
+  }
+
+  /// Long messages next to short ones, so that the two streams finish at very different times.
+  @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
+  func longAndShortMessagesMatchPortable() {
+    var generator = SplitMix64(state: 42)
+    let lengths = [10_000, 3, 70, 0, 5000, 64, 56, 200, 120, 4096, 1, 55, 119, 63, 8191, 100_000, 0, 1]
+    let messages = lengths.map { Self.randomBytes(count: $0, using: &generator) }
+    #expect(Self.batchDigests(of: messages, offset: 1) == Self.portableDigests(of: messages))
+    #expect(
+      Self.batchDigests(of: messages.reversed(), offset: 2) == Self.portableDigests(of: messages.reversed()))
+  }
+
+  /// The same message many times, and overlapping ranges of one buffer, as the log lines' ranges.
+  @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
+  func repeatedAndOverlappingMessagesMatchPortable() {
+    let text = Self.pattern(count: 800)
+    var messages: [[UInt8]] = Array(repeating: Self.abc, count: 9)
+    for start in stride(from: 0, to: 500, by: 37) {
+      messages.append(Array(text[start..<start + 55 + start % 200]))
+    }
+    let digests = Self.batchDigests(of: messages)
+    #expect(digests == Self.portableDigests(of: messages))
+    #expect(digests.prefix(9).allSatisfy { $0.hex == Self.abcHex })
+
+    // The ranges themselves overlap: every suffix of one buffer, hashed in place.
+    text.withUnsafeBytes { bytes in
+      let ranges = (0..<300).map { UnsafeRawBufferPointer(rebasing: bytes[$0..<($0 + 200 + $0 % 70)]) }
+      var digests = [SHA256.Digest](repeating: SHA256.digest([UInt8]()), count: ranges.count)
+      ranges.withUnsafeBufferPointer { ranges in
+        digests.withUnsafeMutableBufferPointer {
+          SHA256.digests(of: ranges, into: $0, using: .shaExtensions)
+        }
+      }
+      #expect(digests == ranges.map { SHA256.digest($0, using: .portable) })
+    }
+  }
+
+  /// An empty batch writes nothing.
+  @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
+  func emptyBatchLeavesTheDigestsAlone() {
+    #expect(Self.batchDigests(of: []).isEmpty)
+  }
+
+  // MARK: - The public entry points
+
+  /// The streaming API (the preferred implementation) with the message split in two at every point,
+  /// and in three around every block boundary, agrees with the portable one-shot digest.
+  @Test func streamingSplitAtEveryPointMatchesPortable() {
+    var generator = SplitMix64(state: 2)
+    for length in [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 200, 300] {
+      let message = Self.randomBytes(count: length, using: &generator)
+      let expected = Self.digest(message, using: .portable)
+      for split in 0...length {
+        var hasher = SHA256()
+        hasher.update(message[..<split])
+        hasher.update(message[split...])
+        #expect(hasher.finalizeDigest() == expected, "length \(length), split at \(split)")
+        for second in stride(from: split, through: min(length, split + 130), by: 13) {
+          var pieces = SHA256()
+          pieces.update(message[..<split])
+          // Finalizing in between must not disturb the hasher.
+          _ = pieces.finalizeDigest()
+          pieces.update(message[split..<second])
+          pieces.update(message[second...])
+          #expect(pieces.finalizeDigest() == expected, "length \(length), split at \(split), \(second)")
+        }
+      }
+    }
+  }
+
+  /// The public one-shot and batch functions give the digests of every implementation this
+  /// processor has.
+  @Test func publicEntryPointsMatchEveryImplementation() {
+    var generator = SplitMix64(state: 3)
+    let messages = (0..<100).map { Self.randomBytes(count: 250 + $0 * 17 % 171, using: &generator) }
+    let expected = Self.portableDigests(of: messages)
+    #expect(messages.map { SHA256.digest($0) } == expected)
+    for implementation in SHA256.Implementation.allCases where implementation.isAvailable {
+      #expect(messages.map { Self.digest($0, using: implementation) } == expected, "\(implementation)")
+      #expect(Self.batchDigests(of: messages, using: implementation) == expected, "\(implementation)")
+    }
+    #expect(Self.batchDigests(of: messages, using: nil) == expected)
+  }
+}
