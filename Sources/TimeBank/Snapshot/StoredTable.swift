@@ -110,6 +110,15 @@ public struct StoredTable<Key: TableKey, Value: Sendable>: Sendable {
     changes.forEachValue(body)
   }
 
+  /// Calls `body` with every key and its value, without copying the values out of the table, in no
+  /// particular order (the reports read a few fields of each of hundreds of thousands of records).
+  public func forEachEntry(_ body: (Key, borrowing Value) -> Void) {
+    base?.forEach { key, value in
+      if changes.index(forKey: key) == nil { body(key, value) }
+    }
+    changes.forEachEntry(body)
+  }
+
   /// Whether `key` has a value (without copying the value out).
   public func contains(_ key: Key) -> Bool {
     changes.index(forKey: key) != nil || base?.contains(key) == true
@@ -345,6 +354,15 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
   func forEachValue(_ body: (borrowing Value) -> Void) {
     slots.withUnsafeBufferPointer { slots in
       for index in slots.indices where slots[index] != nil { body(slots[index].unsafelyUnwrapped) }
+    }
+  }
+
+  /// Calls `body` with every key and its value where it is, in the order they are kept.
+  func forEachEntry(_ body: (Key, borrowing Value) -> Void) {
+    keyList.withUnsafeBufferPointer { keys in
+      slots.withUnsafeBufferPointer { slots in
+        for index in slots.indices where slots[index] != nil { body(keys[index], slots[index].unsafelyUnwrapped) }
+      }
     }
   }
 

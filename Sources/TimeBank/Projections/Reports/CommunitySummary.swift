@@ -28,12 +28,12 @@ public struct CommunitySummary: Equatable, Sendable {
         registeredVolunteers += 1
         if member.registration.isPartyMember { partyMemberVolunteers += 1 }
       }
-      for (_, record, _) in community.confirmedRecords(in: window, inLogOrder: false) {
+      community.forEachConfirmedRecord(in: window) { _, record, _ in
         peopleServed += record.entry.peopleServed
         confirmedMinutes += record.entry.minutes
         confirmedRecords += 1
       }
-      for record in state.records.values where record.status == .pending { pendingRecords += 1 }
+      state.records.forEachValue { record in if record.status == .pending { pendingRecords += 1 } }
       for team in state.teams.values {
         if team.kind == .serviceTeam { serviceTeams += 1 } else { selfOrganisedGroups += 1 }
       }

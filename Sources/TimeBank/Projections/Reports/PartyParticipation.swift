@@ -55,13 +55,14 @@ public struct PartyParticipation: Equatable, Sendable {
       let state = community.state
       var served: [MemberID: (records: Int, minutes: Minutes, year: Minutes, months: Set<String>)] = [:]
       var communityMinutes = Minutes.zero
-      for record in state.records.values {
-        guard case .confirmed = record.status else { continue }
+      // Each record is read in place, not copied out.
+      state.records.forEachValue { record in
+        guard case .confirmed = record.status else { return }
         let member = record.entry.member
         if record.entry.date.year == year {
           served[member, default: (0, .zero, .zero, [])].year += record.entry.minutes
         }
-        guard window.contains(record.entry.date) else { continue }
+        guard window.contains(record.entry.date) else { return }
         communityMinutes += record.entry.minutes
         served[member, default: (0, .zero, .zero, [])].records += 1
         served[member, default: (0, .zero, .zero, [])].minutes += record.entry.minutes

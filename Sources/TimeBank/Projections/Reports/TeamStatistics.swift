@@ -56,9 +56,9 @@ public struct TeamStatistics: Equatable, Sendable {
     // Members are told apart by their log's position, so two communities of the same name stay two.
     for (position, community) in communities.enumerated() {
       var byTeam: [TeamID?: Accumulator] = [:]
-      for (_, record, points) in community.confirmedRecords(in: window, inLogOrder: false) {
+      community.forEachConfirmedRecord(in: window) { _, record, points in
         let member = MemberKey(community: position, member: record.entry.member)
-        let name = community.state.members[record.entry.member]?.name ?? record.entry.member.rawValue
+        let name = community.state.members.read(record.entry.member) { $0.name } ?? record.entry.member.rawValue
         byTeam[record.entry.team, default: Accumulator()].add(record.entry, points: points, name: name, key: member)
         all.add(record.entry, points: points, name: name, key: member)
       }
