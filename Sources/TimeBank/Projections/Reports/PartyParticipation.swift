@@ -53,7 +53,8 @@ public struct PartyParticipation: Equatable, Sendable {
       minutes: .zero, communityMinutes: .zero)
     for community in communities {
       let state = community.state
-      var served: [MemberID: (records: Int, minutes: Minutes, year: Minutes, months: Set<String>)] = [:]
+      // Months keyed by year * 100 + month: only their number is reported.
+      var served: [MemberID: (records: Int, minutes: Minutes, year: Minutes, months: Set<Int>)] = [:]
       var communityMinutes = Minutes.zero
       // Each record is read in place, not copied out.
       state.records.forEachValue { record in
@@ -66,14 +67,15 @@ public struct PartyParticipation: Equatable, Sendable {
         communityMinutes += record.entry.minutes
         served[member, default: (0, .zero, .zero, [])].records += 1
         served[member, default: (0, .zero, .zero, [])].minutes += record.entry.minutes
-        served[member, default: (0, .zero, .zero, [])].months.insert(record.entry.date.monthText)
+        let date = record.entry.date
+        served[member, default: (0, .zero, .zero, [])].months.insert(date.year * 100 + date.month)
       }
       var activities: [MemberID: [PartyActivityKind: Int]] = [:]
       for activity in state.activities.values
       where activity.status == .confirmed && window.contains(activity.activity.date) {
         activities[activity.activity.member, default: [:]][activity.activity.kind, default: 0] += 1
         served[activity.activity.member, default: (0, .zero, .zero, [])].months.insert(
-          activity.activity.date.monthText)
+          activity.activity.date.year * 100 + activity.activity.date.month)
       }
       var byBranch: [BranchID?: BranchRow] = [:]
       // Party members of the community now: those who left are counted in neither members nor branches.

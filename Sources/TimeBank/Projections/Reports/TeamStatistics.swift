@@ -53,26 +53,30 @@ public struct TeamStatistics: Equatable, Sendable {
     var rows: [Row] = []
     var all = Accumulator()
     var everyMember: Set<MemberKey> = []
+    // Names are looked up for the few top volunteers of each row, not for every record.
+    func name(_ key: MemberKey) -> String {
+      communities[key.community].state.members.read(key.member) { $0.name } ?? key.member.rawValue
+    }
     // Members are told apart by their log's position, so two communities of the same name stay two.
     for (position, community) in communities.enumerated() {
       var byTeam: [TeamID?: Accumulator] = [:]
       community.forEachConfirmedRecord(in: window) { _, record, points in
         let member = MemberKey(community: position, member: record.entry.member)
-        let name = community.state.members.read(record.entry.member) { $0.name } ?? record.entry.member.rawValue
-        byTeam[record.entry.team, default: Accumulator()].add(record.entry, points: points, name: name, key: member)
-        all.add(record.entry, points: points, name: name, key: member)
+        byTeam[record.entry.team, default: Accumulator()].add(record.entry, points: points, key: member)
+        all.add(record.entry, points: points, key: member)
       }
       for (id, team) in community.state.teams {
         everyMember.formUnion(team.members.map { MemberKey(community: position, member: $0) })
         let accumulator = byTeam[id] ?? Accumulator()
         rows.append(
           accumulator.row(
+            names: name,
             community: community.name, team: id, name: team.name, kind: team.kind,
             membersNow: team.members.count))
       }
       if let loose = byTeam[nil] {
         rows.append(
-          loose.row(community: community.name, team: nil, name: "(no team)", kind: nil, membersNow: 0))
+          loose.row(names: name, community: community.name, team: nil, name: "(no team)", kind: nil, membersNow: 0))
       }
     }
     self.rows = rows.sorted {
@@ -80,7 +84,7 @@ public struct TeamStatistics: Equatable, Sendable {
         $0.minutes.value, $1.community, $1.team?.rawValue ?? "\u{10FFFF}"
       )
     }
-    totals = all.row(community: "", team: nil, name: "total", kind: nil, membersNow: everyMember.count)
+    totals = all.row(names: name, community: "", team: nil, name: "total", kind: nil, membersNow: everyMember.count)
   }
 
   /// A member of one of the communities reported on.
@@ -94,7 +98,6 @@ public struct TeamStatistics: Equatable, Sendable {
 
   /// Sums of one group of records.
   struct Accumulator {
-    var names: [MemberKey: String] = [:]
     var records = 0
     var minutes = Minutes.zero
     var points = Points.zero
@@ -104,8 +107,7 @@ public struct TeamStatistics: Equatable, Sendable {
     var byMonth: [Int: Minutes] = [:]
     var byMember: [MemberKey: Minutes] = [:]
 
-    mutating func add(_ entry: ServiceEntry, points: Points, name: String, key: MemberKey) {
-      names[key] = name
+    mutating func add(_ entry: ServiceEntry, points: Points, key: MemberKey) {
       records += 1
       minutes += entry.minutes
       self.points += points
@@ -115,7 +117,11 @@ public struct TeamStatistics: Equatable, Sendable {
       byMember[key, default: .zero] += entry.minutes
     }
 
-    func row(community: String, team: TeamID?, name: String, kind: TeamKind?, membersNow: Int) -> Row {
+    /// - Parameter names: a member's name, looked up for the top volunteers only.
+    func row(
+      names: (MemberKey) -> String, community: String, team: TeamID?, name: String, kind: TeamKind?,
+      membersNow: Int
+    ) -> Row {
       let top = byMember.map { (key: $0.key, text: $0.key.sortText, minutes: $0.value) }
         .sorted { ($1.minutes.value, $0.text) < ($0.minutes.value, $1.text) }
         .prefix(TeamStatistics.topCount)
@@ -129,8 +135,8 @@ public struct TeamStatistics: Equatable, Sendable {
         byMonth: byMonth.sorted { $0.key < $1.key }.map { month, minutes in
           ((LocalDate(year: month / 100, month: month % 100, day: 1)?.monthText ?? ""), minutes)
         },
-        top: top.compactMap { entry in
-          names[entry.key].map { Volunteer(member: entry.key.member, name: $0, minutes: entry.minutes) }
+        top: top.map { entry in
+          Volunteer(member: entry.key.member, name: names(entry.key), minutes: entry.minutes)
         })
     }
   }
