@@ -223,6 +223,8 @@ public enum Audit {
     /// Guards `waiting` and `closed`.
     private let condition = NSCondition()
     private var waiting: [[EventRecord]] = []
+    /// Batches the replay is done with, freed on the scanning thread (which has time to spare).
+    private var finished: [[EventRecord]] = []
     private var closed = false
     private let ended = DispatchSemaphore(value: 0)
 
@@ -247,10 +249,13 @@ public enum Audit {
       condition.lock()
       while waiting.count >= Self.waitingBatches { condition.wait() }
       waiting.append(batch)
+      var done: [[EventRecord]] = []
+      swap(&done, &finished)
       condition.broadcast()
       condition.unlock()
       batch = []
       batch.reserveCapacity(Self.batchSize)
+      done.removeAll()
     }
 
     /// The replay thread: batches in the order they came, until the scan is over.
@@ -265,7 +270,18 @@ public enum Audit {
         let records = waiting.removeFirst()
         condition.broadcast()
         condition.unlock()
-        for record in records { _ = replay.accept(record) }
+        Self.replay(records, into: &replay)
+        condition.lock()
+        finished.append(records)
+        condition.unlock()
+      }
+    }
+
+    /// Replays a batch, each line read in place: through an `inout` replay, which cannot alias the
+    /// batch, nothing is copied (through `self.replay`, every line was copied first).
+    private static func replay(_ records: [EventRecord], into replay: inout Replay) {
+      records.withUnsafeBufferPointer { records in
+        for index in records.indices { _ = replay.accept(records[index]) }
       }
     }
 

@@ -379,22 +379,11 @@ private struct Checker {
   }
 
   func serviceRecord(_ entry: ServiceEntry) throws(Rejection) {
-    let member = try self.member(entry.member)
-    if let team = entry.team, !state.teams.contains(team) { throw .unknownTeam(team) }
-    guard actor.asMember != entry.member else { throw .ownService(member: entry.member, actor: actor) }
-    guard coordinatorCovers(entry, memberTeams: entry.team == nil ? member.teams : []) else {
-      let scope = entry.team.map { "team:\($0)" } ?? "one of the member's teams"
-      throw .notAuthorised(actor: actor, action: "record service", needs: "coordinator for \(scope)")
+    // The member is read where it is: a copy would count its teams and texts up and down.
+    let known: Void? = try state.members.read(entry.member) { member throws(Rejection) in
+      try serviceRecord(entry, by: member)
     }
-    // Someone who left is in no team any more; their service before leaving may still be recorded.
-    if let team = entry.team, member.left == nil, !member.teams.contains(team) {
-      throw .notInTeam(member: entry.member, team: team)
-    }
-    try notFuture(entry.date, field: "date")
-    guard entry.date >= member.registration.joined else {
-      throw .beforeJoined(member: entry.member, date: entry.date, joined: member.registration.joined)
-    }
-    if let left = member.left, entry.date > left { throw .memberLeft(member: entry.member, left: left) }
+    guard known != nil else { throw .unknownMember(entry.member) }
     guard entry.minutes.value > 0 else { throw .nonPositiveMinutes(entry.minutes) }
     let cap = LedgerState.policy(on: entry.date, in: state.policies).dailyCap
     let already = state.minutesByDay[MemberDay(entry.member, entry.date)] ?? .zero
@@ -441,6 +430,25 @@ private struct Checker {
     if let memberState = state.members[member], coordinatorCoversMember(memberState) { return }
     throw .notAuthorised(
       actor: actor, action: action, needs: "secretary of the branch, or a coordinator for the member's team")
+  }
+
+  /// The checks of `serviceRecord` that read the member, in the order the rules give them.
+  private func serviceRecord(_ entry: ServiceEntry, by member: borrowing MemberState) throws(Rejection) {
+    if let team = entry.team, !state.teams.contains(team) { throw .unknownTeam(team) }
+    guard actor.asMember != entry.member else { throw .ownService(member: entry.member, actor: actor) }
+    guard coordinatorCovers(entry, memberTeams: entry.team == nil ? member.teams : []) else {
+      let scope = entry.team.map { "team:\($0)" } ?? "one of the member's teams"
+      throw .notAuthorised(actor: actor, action: "record service", needs: "coordinator for \(scope)")
+    }
+    // Someone who left is in no team any more; their service before leaving may still be recorded.
+    if let team = entry.team, member.left == nil, !member.teams.contains(team) {
+      throw .notInTeam(member: entry.member, team: team)
+    }
+    try notFuture(entry.date, field: "date")
+    guard entry.date >= member.registration.joined else {
+      throw .beforeJoined(member: entry.member, date: entry.date, joined: member.registration.joined)
+    }
+    if let left = member.left, entry.date > left { throw .memberLeft(member: entry.member, left: left) }
   }
 
   func member(_ id: MemberID) throws(Rejection) -> MemberState {
