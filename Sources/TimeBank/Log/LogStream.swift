@@ -37,7 +37,7 @@ public enum LogStream {
   ///   - progress: called after each step of a few thousand lines with the bytes verified so far.
   public static func scan(
     _ bytes: UnsafeBufferPointer<UInt8>, committedLength: Int? = nil, progress: ((Int) -> Void)? = nil,
-    _ body: (EventRecord) -> Bool
+    _ body: (__owned EventRecord) -> Bool
   ) -> LogScan {
     var chain = ChainCheck(totalLength: bytes.count, committedLength: committedLength, progress: progress)
     _ = chain.consume(bytes, at: 0, body)
@@ -48,7 +48,7 @@ public enum LogStream {
   /// - Throws: `LogError.io` when a read fails.
   public static func scan(
     _ file: LogFile, committedLength: Int? = nil, progress: ((Int) -> Void)? = nil,
-    _ body: (EventRecord) -> Bool
+    _ body: (__owned EventRecord) -> Bool
   ) throws(LogError) -> LogScan {
     var start = LogScan()
     return try scan(file, committedLength: committedLength, resuming: &start, progress: progress, body)
@@ -60,7 +60,7 @@ public enum LogStream {
   /// - Throws: `LogError.io` when a read fails.
   public static func scan(
     _ file: LogFile, committedLength: Int? = nil, resuming start: inout LogScan,
-    progress: ((Int) -> Void)? = nil, _ body: (EventRecord) -> Bool
+    progress: ((Int) -> Void)? = nil, _ body: (__owned EventRecord) -> Bool
   ) throws(LogError) -> LogScan {
     let length = try file.length()
     var chain = ChainCheck(
@@ -144,7 +144,7 @@ private struct ChainCheck {
   /// Steps overlap: while this thread checks one step's lines in order, the next step's lines are
   /// being decoded and hashed on the other cores.
   mutating func consume(
-    _ window: UnsafeBufferPointer<UInt8>, at offset: Int, _ body: (EventRecord) -> Bool
+    _ window: UnsafeBufferPointer<UInt8>, at offset: Int, _ body: (__owned EventRecord) -> Bool
   ) -> Int {
     let limit = min(window.count, end - offset)
     var cursor = 0
@@ -184,7 +184,7 @@ private struct ChainCheck {
 
   /// The chain checks of `LogReader.verify`, for one decoded line ending (before its `\n`) at `lineEnd`.
   private mutating func accept(
-    _ result: consuming Result<EventRecord, LineProblem>, lineEnd: Int, _ body: (EventRecord) -> Bool
+    _ result: consuming Result<EventRecord, LineProblem>, lineEnd: Int, _ body: (__owned EventRecord) -> Bool
   ) -> Bool {
     let lineNumber = scan.lines + 1
     let expectedSeq = scan.lines + 1
@@ -201,8 +201,9 @@ private struct ChainCheck {
     case .success(let decoded):
       record = decoded
     }
+    let seq = record.seq
     func fail(_ problem: LineProblem) -> Bool {
-      scan.corruption = LogCorruption(line: lineNumber, seq: record.seq, problem: problem)
+      scan.corruption = LogCorruption(line: lineNumber, seq: seq, problem: problem)
       isDone = true
       return false
     }
@@ -223,7 +224,8 @@ private struct ChainCheck {
     scan.headHash = record.hash
     lineStart = lineEnd + 1
     scan.validLength = lineStart
-    guard body(record) else {
+    // Handed on, not copied: the consumer may keep it.
+    guard body(consume record) else {
       scan.stopped = true
       isDone = true
       return false

@@ -111,7 +111,7 @@ public enum Audit {
 
   private static func run(
     bytesCount: Int, expecting checkpoints: [Checkpoint], progress: ((AuditProgress) -> Void)?,
-    scan: (((Int) -> Void)?, (EventRecord) -> Bool) -> LogScan
+    scan: (((Int) -> Void)?, (__owned EventRecord) -> Bool) -> LogScan
   ) -> (report: AuditReport, state: LedgerState) {
     var start = Replay(checkpoints: checkpoints)
     start.state.reserveRoom(forLogLength: bytesCount)
@@ -239,7 +239,7 @@ public enum Audit {
       thread.start()
     }
 
-    func accept(_ record: EventRecord) {
+    func accept(_ record: __owned EventRecord) {
       batch.append(record)
       if batch.count == Self.batchSize { handOver() }
     }
