@@ -12,29 +12,6 @@ import Testing
   /// Whether this processor has the SHA extensions.
   private static let hasExtensions = SHA256.Implementation.shaExtensions.isAvailable
 
-  /// A small deterministic generator (SplitMix64), so that a failing case can be replayed.
-  private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-      state &+= 0x9e37_79b9_7f4a_7c15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-      z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-      return z ^ (z >> 31)
-    }
-  }
-
-  /// The deterministic test pattern of `SHA256Tests`: byte i is (i * 7 + 3) mod 256.
-  private static func pattern(count: Int) -> [UInt8] {
-    (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
-  }
-
-  /// Random bytes.
-  private static func randomBytes(count: Int, using generator: inout SplitMix64) -> [UInt8] {
-    (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-  }
-
   /// The lengths every comparison covers: 0 to 300, the padding edges of the next blocks, around
   /// 4 KiB, and a long one.
   private static let lengths =
@@ -119,23 +96,16 @@ import Testing
 
   // MARK: - Published FIPS 180-4 / NIST example vectors
 
-  private static let abc = [UInt8]("abc".utf8)
-  private static let twoBlock = [UInt8]("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
-  private static let millionA = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
 
-  private static let abcHex = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-  private static let twoBlockHex = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
-  private static let emptyHex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-  private static let millionAHex = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
 
   @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
   func publishedVectorsOneAtATime() {
-    #expect(Self.digest(Self.abc, using: .shaExtensions).hex == Self.abcHex)
-    #expect(Self.digest(Self.twoBlock, offset: 3, using: .shaExtensions).hex == Self.twoBlockHex)
-    #expect(Self.digest([], using: .shaExtensions).hex == Self.emptyHex)
+    #expect(Self.digest(SHA256Vectors.abc, using: .shaExtensions).hex == SHA256Vectors.abcHex)
+    #expect(Self.digest(SHA256Vectors.twoBlock, offset: 3, using: .shaExtensions).hex == SHA256Vectors.twoBlockHex)
+    #expect(Self.digest([], using: .shaExtensions).hex == SHA256Vectors.emptyHex)
     #expect(
-      SHA256.digest(UnsafeRawBufferPointer(start: nil, count: 0), using: .shaExtensions).hex == Self.emptyHex)
-    #expect(Self.digest(Self.millionA, offset: 1, using: .shaExtensions).hex == Self.millionAHex)
+      SHA256.digest(UnsafeRawBufferPointer(start: nil, count: 0), using: .shaExtensions).hex == SHA256Vectors.emptyHex)
+    #expect(Self.digest(SHA256Vectors.millionA, offset: 1, using: .shaExtensions).hex == SHA256Vectors.millionAHex)
   }
 
   /// Each short vector at every position of a batch among fillers of several lengths (first, second,
@@ -144,14 +114,14 @@ import Testing
   @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
   func publishedVectorsInEveryPositionOfABatch() {
     let vectors: [([UInt8], String)] = [
-      (Self.abc, Self.abcHex), (Self.twoBlock, Self.twoBlockHex), ([], Self.emptyHex),
+      (SHA256Vectors.abc, SHA256Vectors.abcHex), (SHA256Vectors.twoBlock, SHA256Vectors.twoBlockHex), ([], SHA256Vectors.emptyHex),
     ]
-    var generator = SplitMix64(state: 7)
+    var generator = SeededGenerator(seed: 7)
     for (vector, expected) in vectors {
       for batchSize in 1...6 {
         for position in 0..<batchSize {
           var batch = (0..<batchSize).map { index in
-            Self.randomBytes(count: 40 + 97 * index % 400, using: &generator)
+            SHA256Vectors.randomBytes(count: 40 + 97 * index % 400, using: &generator)
           }
           batch[position] = vector
           for nilEmpty in [false, true] {
@@ -167,8 +137,8 @@ import Testing
   /// All four vectors in one batch: the million a's run in one stream while the other takes the rest.
   @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
   func allPublishedVectorsInOneBatch() {
-    let batch = [Self.millionA, Self.abc, Self.twoBlock, [], Self.abc, Self.pattern(count: 300)]
-    let expected = [Self.millionAHex, Self.abcHex, Self.twoBlockHex, Self.emptyHex, Self.abcHex]
+    let batch = [SHA256Vectors.millionA, SHA256Vectors.abc, SHA256Vectors.twoBlock, [], SHA256Vectors.abc, SHA256Vectors.pattern(count: 300)]
+    let expected = [SHA256Vectors.millionAHex, SHA256Vectors.abcHex, SHA256Vectors.twoBlockHex, SHA256Vectors.emptyHex, SHA256Vectors.abcHex]
     let digests = Self.batchDigests(of: batch, offset: 5)
     #expect(digests.prefix(5).map(\.hex) == expected)
     #expect(digests == Self.portableDigests(of: batch))
@@ -190,7 +160,7 @@ import Testing
       (120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"),
       (1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"),
     ]
-    let batch = expected.map { Self.pattern(count: $0.0) }
+    let batch = expected.map { SHA256Vectors.pattern(count: $0.0) }
     for offset in 0..<4 {
       let single = batch.map { Self.digest($0, offset: offset, using: .shaExtensions) }
       #expect(single.map(\.hex) == expected.map(\.1), "one at a time, offset \(offset)")
@@ -206,9 +176,9 @@ import Testing
   /// Every length 0...300 and the padding edges, one at a time, at sixteen start alignments.
   @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
   func everyLengthOneAtATimeMatchesPortable() {
-    var generator = SplitMix64(state: 300)
+    var generator = SeededGenerator(seed: 300)
     for length in Self.lengths {
-      let message = Self.randomBytes(count: length, using: &generator)
+      let message = SHA256Vectors.randomBytes(count: length, using: &generator)
       let expected = Self.digest(message, using: .portable)
       for offset in 0..<16 {
         #expect(
@@ -222,9 +192,9 @@ import Testing
   /// at odd start alignments and with gaps between the messages.
   @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"), arguments: 1...50)
   func everyLengthInBatchesMatchesPortable(batchSize: Int) {
-    var generator = SplitMix64(state: UInt64(batchSize))
+    var generator = SeededGenerator(seed: UInt64(batchSize))
     let lengths = Self.lengths.shuffled(using: &generator)
-    let messages = lengths.map { Self.randomBytes(count: $0, using: &generator) }
+    let messages = lengths.map { SHA256Vectors.randomBytes(count: $0, using: &generator) }
     let expected = Self.portableDigests(of: messages)
     var start = 0
     while start < messages.count {
@@ -241,9 +211,9 @@ import Testing
   /// Long messages next to short ones, so that the two streams finish at very different times.
   @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
   func longAndShortMessagesMatchPortable() {
-    var generator = SplitMix64(state: 42)
+    var generator = SeededGenerator(seed: 42)
     let lengths = [10_000, 3, 70, 0, 5000, 64, 56, 200, 120, 4096, 1, 55, 119, 63, 8191, 100_000, 0, 1]
-    let messages = lengths.map { Self.randomBytes(count: $0, using: &generator) }
+    let messages = lengths.map { SHA256Vectors.randomBytes(count: $0, using: &generator) }
     #expect(Self.batchDigests(of: messages, offset: 1) == Self.portableDigests(of: messages))
     #expect(
       Self.batchDigests(of: messages.reversed(), offset: 2) == Self.portableDigests(of: messages.reversed()))
@@ -252,14 +222,14 @@ import Testing
   /// The same message many times, and overlapping ranges of one buffer, as the log lines' ranges.
   @Test(.enabled(if: hasExtensions, "this processor has no SHA extensions"))
   func repeatedAndOverlappingMessagesMatchPortable() {
-    let text = Self.pattern(count: 800)
-    var messages: [[UInt8]] = Array(repeating: Self.abc, count: 9)
+    let text = SHA256Vectors.pattern(count: 800)
+    var messages: [[UInt8]] = Array(repeating: SHA256Vectors.abc, count: 9)
     for start in stride(from: 0, to: 500, by: 37) {
       messages.append(Array(text[start..<start + 55 + start % 200]))
     }
     let digests = Self.batchDigests(of: messages)
     #expect(digests == Self.portableDigests(of: messages))
-    #expect(digests.prefix(9).allSatisfy { $0.hex == Self.abcHex })
+    #expect(digests.prefix(9).allSatisfy { $0.hex == SHA256Vectors.abcHex })
 
     // The ranges themselves overlap: every suffix of one buffer, hashed in place.
     text.withUnsafeBytes { bytes in
@@ -285,9 +255,9 @@ import Testing
   /// The streaming API (the preferred implementation) with the message split in two at every point,
   /// and in three around every block boundary, agrees with the portable one-shot digest.
   @Test func streamingSplitAtEveryPointMatchesPortable() {
-    var generator = SplitMix64(state: 2)
+    var generator = SeededGenerator(seed: 2)
     for length in [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 200, 300] {
-      let message = Self.randomBytes(count: length, using: &generator)
+      let message = SHA256Vectors.randomBytes(count: length, using: &generator)
       let expected = Self.digest(message, using: .portable)
       for split in 0...length {
         var hasher = SHA256()
@@ -310,8 +280,8 @@ import Testing
   /// The public one-shot and batch functions give the digests of every implementation this
   /// processor has.
   @Test func publicEntryPointsMatchEveryImplementation() {
-    var generator = SplitMix64(state: 3)
-    let messages = (0..<100).map { Self.randomBytes(count: 250 + $0 * 17 % 171, using: &generator) }
+    var generator = SeededGenerator(seed: 3)
+    let messages = (0..<100).map { SHA256Vectors.randomBytes(count: 250 + $0 * 17 % 171, using: &generator) }
     let expected = Self.portableDigests(of: messages)
     #expect(messages.map { SHA256.digest($0) } == expected)
     for implementation in SHA256.Implementation.allCases where implementation.isAvailable {

@@ -5,29 +5,6 @@ import Testing
 @Suite struct SHA256LanesTests {
   // MARK: - Fixtures
 
-  /// A small deterministic generator (SplitMix64), so that a failing case can be replayed.
-  private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-      state &+= 0x9e37_79b9_7f4a_7c15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-      z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-      return z ^ (z >> 31)
-    }
-  }
-
-  /// The deterministic test pattern of `SHA256Tests`: byte i is (i * 7 + 3) mod 256.
-  private static func pattern(count: Int) -> [UInt8] {
-    (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
-  }
-
-  /// Random bytes.
-  private static func randomBytes(count: Int, using generator: inout SplitMix64) -> [UInt8] {
-    (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-  }
-
   /// Copies `messages` one after another into one buffer, starting `offset` bytes in and with `gaps[i]`
   /// bytes of 0xee after message i (so starts fall on every alignment and a reader that runs past the
   /// end of a message hashes the wrong bytes), and hashes them as one batch with the lanes.
@@ -77,26 +54,19 @@ import Testing
 
   // MARK: - Published FIPS 180-4 / NIST example vectors, each in a batch with other messages
 
-  private static let abc = [UInt8]("abc".utf8)
-  private static let twoBlock = [UInt8]("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
-  private static let millionA = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
 
-  private static let abcHex = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-  private static let twoBlockHex = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
-  private static let emptyHex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-  private static let millionAHex = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
 
   /// The three short vectors, with fillers of several lengths around them, at every position within
   /// the first lane count of messages (each lane takes one of those first) and later in the batch.
   @Test func publishedVectorsInEveryLane() {
     let vectors: [([UInt8], String)] = [
-      (Self.abc, Self.abcHex), (Self.twoBlock, Self.twoBlockHex), ([], Self.emptyHex),
+      (SHA256Vectors.abc, SHA256Vectors.abcHex), (SHA256Vectors.twoBlock, SHA256Vectors.twoBlockHex), ([], SHA256Vectors.emptyHex),
     ]
-    var generator = SplitMix64(state: 1)
+    var generator = SeededGenerator(seed: 1)
     for (vector, expected) in vectors {
       for position in 0..<(SHA256.laneCount + 3) {
         var batch = (0..<(SHA256.laneCount + 4)).map { index in
-          Self.randomBytes(count: 40 + 97 * index % 400, using: &generator)
+          SHA256Vectors.randomBytes(count: 40 + 97 * index % 400, using: &generator)
         }
         batch[position] = vector
         for nilEmpty in [false, true] {
@@ -111,8 +81,8 @@ import Testing
   /// All four vectors in one batch, one per lane, with the million a's sent through a lane as well
   /// (by lifting the length from which messages go to the scalar code) and, by default, not.
   @Test func allPublishedVectorsInOneBatch() {
-    let batch = [Self.millionA, Self.abc, Self.twoBlock, [], Self.abc, Self.pattern(count: 300)]
-    let expected = [Self.millionAHex, Self.abcHex, Self.twoBlockHex, Self.emptyHex, Self.abcHex]
+    let batch = [SHA256Vectors.millionA, SHA256Vectors.abc, SHA256Vectors.twoBlock, [], SHA256Vectors.abc, SHA256Vectors.pattern(count: 300)]
+    let expected = [SHA256Vectors.millionAHex, SHA256Vectors.abcHex, SHA256Vectors.twoBlockHex, SHA256Vectors.emptyHex, SHA256Vectors.abcHex]
     for longMessageByteCount in [Int.max, SHA256.longMessageByteCount] {
       let digests = Self.laneDigests(of: batch, longMessageByteCount: longMessageByteCount)
       #expect(digests.prefix(5).map(\.hex) == expected)
@@ -133,7 +103,7 @@ import Testing
       (120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"),
       (1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"),
     ]
-    let batch = expected.map { Self.pattern(count: $0.0) }
+    let batch = expected.map { SHA256Vectors.pattern(count: $0.0) }
     for offset in 0..<4 {
       let digests = Self.laneDigests(of: batch, offset: offset, gaps: [3, 0, 1, 2, 7, 0, 5, 1])
       #expect(digests.map(\.hex) == expected.map(\.1), "offset \(offset)")
@@ -148,12 +118,12 @@ import Testing
   /// fewer messages than lanes, a few, and all at once) at every start alignment.
   @Test(arguments: [1, 2, 3, 5, 8, 17, 64, 1000])
   func randomMessagesMatchScalarDigests(batchSize: Int) {
-    var generator = SplitMix64(state: UInt64(batchSize))
+    var generator = SeededGenerator(seed: UInt64(batchSize))
     var lengths = Array(0...300)
     lengths += [55, 56, 63, 64, 119, 120, 127, 128, 129, 4095, 4096, 4097, 9000]
     lengths += (0..<40).map { _ in Int.random(in: 301...2000, using: &generator) }
     lengths.shuffle(using: &generator)
-    let messages = lengths.map { Self.randomBytes(count: $0, using: &generator) }
+    let messages = lengths.map { SHA256Vectors.randomBytes(count: $0, using: &generator) }
     var start = 0
     while start < messages.count {
       let batch = Array(messages[start..<min(start + batchSize, messages.count)])
@@ -168,23 +138,23 @@ import Testing
   /// Long messages sent through the lanes rather than the scalar code, next to short ones, so that
   /// lanes finish at very different times.
   @Test func longMessagesInLanesMatchScalarDigests() {
-    var generator = SplitMix64(state: 42)
+    var generator = SeededGenerator(seed: 42)
     let lengths = [10_000, 3, 70, 0, 5000, 64, 56, 200, 120, 4096, 1, 55, 119, 63, 8191]
-    let messages = lengths.map { Self.randomBytes(count: $0, using: &generator) }
+    let messages = lengths.map { SHA256Vectors.randomBytes(count: $0, using: &generator) }
     let digests = Self.laneDigests(of: messages, offset: 1, longMessageByteCount: .max)
     #expect(digests == Self.scalarDigests(of: messages))
   }
 
   /// The same message many times, and overlapping ranges of one buffer, as the log lines' ranges.
   @Test func repeatedAndOverlappingMessagesMatchScalarDigests() {
-    let text = Self.pattern(count: 800)
-    var messages: [[UInt8]] = Array(repeating: Self.abc, count: 9)
+    let text = SHA256Vectors.pattern(count: 800)
+    var messages: [[UInt8]] = Array(repeating: SHA256Vectors.abc, count: 9)
     for start in stride(from: 0, to: 500, by: 37) {
       messages.append(Array(text[start..<start + 55 + start % 200]))
     }
     let digests = Self.laneDigests(of: messages)
     #expect(digests == Self.scalarDigests(of: messages))
-    #expect(digests.prefix(9).allSatisfy { $0.hex == Self.abcHex })
+    #expect(digests.prefix(9).allSatisfy { $0.hex == SHA256Vectors.abcHex })
   }
 
   /// An empty batch writes nothing.

@@ -3,11 +3,6 @@ import Testing
 @_spi(Measuring) import TimeBank
 
 @Suite struct SHA256Tests {
-  /// The deterministic test pattern used for the boundary vectors: byte i is (i * 7 + 3) mod 256.
-  private static func pattern(count: Int) -> [UInt8] {
-    (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
-  }
-
   // MARK: - Published FIPS 180-4 / NIST example vectors
 
   @Test func emptyMessage() {
@@ -60,7 +55,7 @@ import Testing
     (1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"),
   ])
   func boundaryLengths(count: Int, expected: String) {
-    let message = Self.pattern(count: count)
+    let message = SHA256Vectors.pattern(count: count)
     #expect(SHA256.hexDigest(message) == expected)
     #expect(message.withUnsafeBytes { SHA256.hexDigest($0) } == expected)
   }
@@ -68,7 +63,7 @@ import Testing
   // MARK: - Incremental hashing and input kinds
 
   @Test func unevenIncrementalUpdatesMatchOneShot() {
-    let message = Self.pattern(count: 1000)
+    let message = SHA256Vectors.pattern(count: 1000)
     let oneShot = SHA256.hash(message)
     let chunkSizes = [1, 3, 64, 100, 0, 7, 63, 65, 128, 1, 55, 56]
     var hasher = SHA256()
@@ -84,7 +79,7 @@ import Testing
   }
 
   @Test func byteByByteAndRawBufferUpdatesMatchOneShot() {
-    let message = Self.pattern(count: 300)
+    let message = SHA256Vectors.pattern(count: 300)
     var byteByByte = SHA256()
     for byte in message {
       byteByByte.update(CollectionOfOne(byte))
@@ -104,7 +99,7 @@ import Testing
     // `String.UTF8View` and lazy maps may not expose contiguous storage, exercising the slow path.
     let count = 10_000
     let lazyBytes = (0..<count).lazy.map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
-    #expect(SHA256.hash(lazyBytes) == SHA256.hash(Self.pattern(count: count)))
+    #expect(SHA256.hash(lazyBytes) == SHA256.hash(SHA256Vectors.pattern(count: count)))
     #expect(
       SHA256.hexDigest("abc".utf8)
         == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
@@ -156,7 +151,7 @@ import Testing
 
   @Test func everyLengthUpTo300MatchesTextbookImplementation() {
     for count in 0...300 {
-      let message = Self.pattern(count: count)
+      let message = SHA256Vectors.pattern(count: count)
       let expected = TextbookSHA256.hash(message)
       let digest = SHA256.digest(message)
       #expect(digest.bytes == expected, "digest, length \(count)")
@@ -192,7 +187,7 @@ import Testing
       TextbookSHA256.hex(TextbookSHA256.hash(Array("abc".utf8)))
         == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     #expect(
-      TextbookSHA256.hex(TextbookSHA256.hash(Self.pattern(count: 1000)))
+      TextbookSHA256.hex(TextbookSHA256.hash(SHA256Vectors.pattern(count: 1000)))
         == "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371")
   }
 
@@ -295,7 +290,7 @@ import Testing
     // must agree with the generic `hexString` of the digest bytes.
     var seen = Set<Character>()
     for count in 0..<64 {
-      let digest = SHA256.digest(Self.pattern(count: count))
+      let digest = SHA256.digest(SHA256Vectors.pattern(count: count))
       #expect(digest.hex == hexString(digest.bytes))
       seen.formUnion(digest.hex)
     }
