@@ -267,6 +267,31 @@ public struct LedgerState: Equatable, Sendable {
     inZone(instant, zone).localDate
   }
 
+  /// The local dates of instants in one zone, remembering the zone's UTC offset from the last instant
+  /// it was asked about up to the zone's next transition (of daylight saving time or of its standard
+  /// offset: `nextDaylightSavingTimeTransition(after:)` gives both), so that a replay, whose instants
+  /// mostly move forward, asks the zone (ICU, behind a lock) once per transition, not once per line.
+  struct LocalDateCache {
+    private var zoneName = ""
+    private var validFrom = Int64.max
+    private var validUntil = Int64.min
+    private var offset = 0
+
+    /// `LedgerState.localDate(of:in:)`, for the zone `zone` whose identifier is `name`.
+    mutating func localDate(of instant: Timestamp, in zone: TimeZone, named name: String) -> LocalDate {
+      let seconds = instant.secondsSinceEpoch
+      if seconds < validFrom || seconds >= validUntil || name != zoneName {
+        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+        zoneName = name
+        offset = zone.secondsFromGMT(for: date)
+        validFrom = seconds
+        let next = zone.nextDaylightSavingTimeTransition(after: date)
+        validUntil = max(seconds + 1, next.map { Int64($0.timeIntervalSince1970.rounded(.down)) } ?? .max)
+      }
+      return instant.atOffset(offset).localDate
+    }
+  }
+
   /// The instant written at the ledger's UTC offset for that moment.
   public func inLedgerZone(_ instant: Timestamp) -> Timestamp { Self.inZone(instant, timeZone) }
 

@@ -172,6 +172,8 @@ public enum Audit {
     var failure: AuditFailure?
     let wanted: Set<Int>
     var checkpointHashes: [Int: String] = [:]
+    /// Each line's date in the ledger's zone, for the rules' "not in the future".
+    var dates = LedgerState.LocalDateCache()
 
     init(checkpoints: [Checkpoint]) { wanted = Set(checkpoints.map(\.seq)) }
 
@@ -181,8 +183,9 @@ public enum Audit {
       guard failure == nil else { return true }
       let problem: AuditProblem?
       do {
+        let today = dates.localDate(of: record.at, in: state.timeZone, named: state.timeZoneName)
         try withUnsafePointer(to: &state) { (state: UnsafePointer<LedgerState>) throws(Rejection) in
-          try Rules.validate(record.event, actor: record.actor, at: record.at, in: state)
+          try Rules.validate(record.event, actor: record.actor, at: record.at, today: today, in: state)
         }
         problem = Audit.applyChecked(record, to: &state)
       } catch {

@@ -59,6 +59,14 @@ public enum Rules {
   ) throws(Rejection) {
     // Fields one by one: `state.pointee.localDate(of:)` would copy all of the state around the time zone's call.
     let today = LedgerState.localDate(of: at, in: state.pointee.timeZone)
+    try validate(event, actor: actor, at: at, today: today, in: state)
+  }
+
+  /// `validate` when the caller has worked out `today`, the local date of `at` in the ledger's zone (the
+  /// auditor keeps a `LedgerState.LocalDateCache`).
+  static func validate(
+    _ event: Event, actor: ActorID, at: Timestamp, today: LocalDate, in state: UnsafePointer<LedgerState>
+  ) throws(Rejection) {
     try validate(event, at: at, check: Checker(state, actor: actor, today: today))
   }
 
