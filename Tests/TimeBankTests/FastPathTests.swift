@@ -742,6 +742,20 @@ extension FastPathTests {
     }
   }
 
+  /// The state the audit hands back, replayed on a thread of its own in batches, is the state of
+  /// replaying the lines one by one, on the article's log of four batches.
+  @Test func auditStateEqualsAPlainReplay() throws {
+    let log = try FastPathLogs.article()
+    let directory = try TestDirectory()
+    let path = directory.file("article.jsonl")
+    try Data(log).write(to: URL(fileURLWithPath: path))
+    let (report, state) = try Audit.run(LogFile.openForReading(path))
+    #expect(report.isClean && report.events > 3 * Audit.replayBatchSize)
+    let expected = LedgerState(replaying: try FastPathLogs.records(log))
+    #expect(state == expected)
+    #expect(state.records.count == expected.records.count && state.ids.count == expected.ids.count)
+  }
+
   /// A rule broken, then a torn tail: the old audit reported both.
   @Test func auditReportsATornTailAfterABrokenRule() throws {
     let records = try FastPathLogs.records(try FastPathLogs.demo())

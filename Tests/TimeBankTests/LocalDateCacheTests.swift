@@ -10,7 +10,8 @@ import Testing
   /// offset (Pyongyang 2015 and 2018, Moscow 2011 and 2014, Apia's jump over the date line in 2011),
   /// and with a half-hour daylight saving shift (Lord Howe).
   static let zones = [
-    "Asia/Shanghai", "America/New_York", "Asia/Pyongyang", "Europe/Moscow", "Pacific/Apia", "Australia/Lord_Howe",
+    "Asia/Shanghai", "America/New_York", "Asia/Pyongyang", "Europe/Moscow", "Pacific/Apia",
+    "Australia/Lord_Howe",
   ]
 
   /// Instants from 1960 to 2030 in steps of up to 11 hours, forwards as a replay reads them, then in
@@ -24,7 +25,9 @@ import Testing
     var offsets: Set<Int> = []
     func check(_ seconds: Int64) {
       let instant = Timestamp(secondsSinceEpoch: seconds, offsetSeconds: 0)
-      if cache.localDate(of: instant, in: zone, named: zoneName) != LedgerState.localDate(of: instant, in: zone) {
+      if cache.localDate(of: instant, in: zone, named: zoneName)
+        != LedgerState.localDate(of: instant, in: zone)
+      {
         mismatches.append(seconds)
       }
     }
@@ -47,14 +50,17 @@ import Testing
     var cache = LedgerState.LocalDateCache()
     var transitions = 0
     var date = Date(timeIntervalSince1970: -315_619_200)
-    while let next = zone.nextDaylightSavingTimeTransition(after: date), next.timeIntervalSince1970 < 1_893_456_000 {
+    while let next = zone.nextDaylightSavingTimeTransition(after: date),
+      next.timeIntervalSince1970 < 1_893_456_000
+    {
       let at = Int64(next.timeIntervalSince1970)
       // Local midnight lies on the transition's side or the other by an hour or so: instants each
       // side, in local-time steps, catch an offset kept a second too long.
       for delta in [-7_201, -3_601, -1_801, -1, 0, 1, 1_799, 3_599, 7_199] as [Int64] {
         let instant = Timestamp(secondsSinceEpoch: at + delta, offsetSeconds: 0)
         #expect(
-          cache.localDate(of: instant, in: zone, named: zoneName) == LedgerState.localDate(of: instant, in: zone),
+          cache.localDate(of: instant, in: zone, named: zoneName)
+            == LedgerState.localDate(of: instant, in: zone),
           "\(zoneName) at \(at) + \(delta)")
       }
       transitions += 1
@@ -71,8 +77,14 @@ import Testing
     var cache = LedgerState.LocalDateCache()
     // 2025-06-30T20:00:00Z: 1 July in Shanghai, 30 June in New York.
     let instant = Timestamp(secondsSinceEpoch: 1_751_313_600, offsetSeconds: 0)
-    #expect(cache.localDate(of: instant, in: shanghai, named: "Asia/Shanghai") == LocalDate(year: 2025, month: 7, day: 1))
-    #expect(cache.localDate(of: instant, in: newYork, named: "America/New_York") == LocalDate(year: 2025, month: 6, day: 30))
-    #expect(cache.localDate(of: instant, in: shanghai, named: "Asia/Shanghai") == LocalDate(year: 2025, month: 7, day: 1))
+    #expect(
+      cache.localDate(of: instant, in: shanghai, named: "Asia/Shanghai")
+        == LocalDate(year: 2025, month: 7, day: 1))
+    #expect(
+      cache.localDate(of: instant, in: newYork, named: "America/New_York")
+        == LocalDate(year: 2025, month: 6, day: 30))
+    #expect(
+      cache.localDate(of: instant, in: shanghai, named: "Asia/Shanghai")
+        == LocalDate(year: 2025, month: 7, day: 1))
   }
 }

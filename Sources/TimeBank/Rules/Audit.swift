@@ -76,8 +76,8 @@ public enum Audit {
   /// Audits a log's bytes.
   /// - Complexity: O(n) in the size of the log.
   /// - Parameter committedLength: from the batch journal (`LogFile.committedLength`), if any.
-  ///   - progress: called now and then with how far the replay has come, so a terminal can show it;
-  ///     it must not touch the ledger.
+  ///   - progress: called now and then with how far the scan has come (the replay follows a few
+  ///     thousand lines behind), so a terminal can show it; it must not touch the ledger.
   public static func run(
     _ bytes: [UInt8], committedLength: Int? = nil, expecting checkpoints: [Checkpoint] = [],
     progress: ((AuditProgress) -> Void)? = nil
@@ -218,22 +218,22 @@ public enum Audit {
   /// `accept` and `finish` are called from the scanning thread only; `replay` is touched by the replay
   /// thread only, until `finish` has waited for that thread to end.
   private final class ReplayPipeline: @unchecked Sendable {
-    static var batchSize: Int { Audit.replayBatchSize }
     /// Batches waiting for the replay at most, so memory stays flat when the replay is the slower side.
     static let waitingBatches = 2
     private var replay: Replay
     private var batch: [EventRecord] = []
-    /// Guards `waiting` and `closed`.
+    /// Guards `waiting`, `finished` and `closed`.
     private let condition = NSCondition()
     private var waiting: [[EventRecord]] = []
     /// Batches the replay is done with, freed on the scanning thread (which has time to spare).
     private var finished: [[EventRecord]] = []
     private var closed = false
+    private var isFinished = false
     private let ended = DispatchSemaphore(value: 0)
 
     init(_ replay: Replay) {
       self.replay = replay
-      batch.reserveCapacity(Self.batchSize)
+      batch.reserveCapacity(Audit.replayBatchSize)
       let thread = Thread { [self] in
         run()
         ended.signal()
@@ -244,7 +244,7 @@ public enum Audit {
 
     func accept(_ record: __owned EventRecord) {
       batch.append(record)
-      if batch.count == Self.batchSize { handOver() }
+      if batch.count == Audit.replayBatchSize { handOver() }
     }
 
     private func handOver() {
@@ -257,7 +257,7 @@ public enum Audit {
       condition.broadcast()
       condition.unlock()
       batch = []
-      batch.reserveCapacity(Self.batchSize)
+      batch.reserveCapacity(Audit.replayBatchSize)
       done.removeAll()
     }
 
@@ -273,30 +273,38 @@ public enum Audit {
         let records = waiting.removeFirst()
         condition.broadcast()
         condition.unlock()
-        Self.replay(records, into: &replay)
+        Self.replayBatch(records, into: &replay)
         condition.lock()
         finished.append(records)
         condition.unlock()
       }
     }
 
-    /// Replays a batch, each line read in place: through an `inout` replay, which cannot alias the
-    /// batch, nothing is copied (through `self.replay`, every line was copied first).
-    private static func replay(_ records: [EventRecord], into replay: inout Replay) {
+    /// Replays a batch, each line read where it is: through an `inout` replay, which cannot alias the
+    /// batch, no line is copied as a whole (through `self.replay`, every line was copied first; the
+    /// references a line holds are still counted up and down as the rules read them).
+    private static func replayBatch(_ records: [EventRecord], into replay: inout Replay) {
       records.withUnsafeBufferPointer { records in
         for index in records.indices { _ = replay.accept(records[index]) }
       }
     }
 
-    /// The replay, once every line handed over has been replayed.
+    /// The replay, once every line handed over has been replayed; called once, always (until then
+    /// the thread waits for lines, and holds the pipeline).
     func finish() -> Replay {
+      precondition(!isFinished, "a replay pipeline is finished once")
+      isFinished = true
       handOver()
       condition.lock()
       closed = true
       condition.broadcast()
       condition.unlock()
       ended.wait()
-      return replay
+      // Moved out, not copied: the thread's closure may still hold the pipeline for a moment, and a
+      // copy would leave the state's tables shared (the next change to one would copy it whole).
+      var result = Replay(checkpoints: [])
+      swap(&result, &replay)
+      return result
     }
   }
 

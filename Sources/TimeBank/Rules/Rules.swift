@@ -159,7 +159,9 @@ public enum Rules {
         }
       }
     case .serviceRejected(let id, let reason):
-      try check.withPendingRecord(id, action: "reject") { record throws(Rejection) in try check.mayConfirm(record) }
+      try check.withPendingRecord(id, action: "reject") { record throws(Rejection) in
+        try check.mayConfirm(record)
+      }
       try check.text(reason, field: "reason", required: true)
     case .serviceReversed(let id, let reason):
       guard let record = check.state.records[id] else { throw .unknownRecord(id) }

@@ -101,7 +101,8 @@ public struct StoredTable<Key: TableKey, Value: Sendable>: Sendable {
     return try body(value)
   }
 
-  /// Calls `body` with every value, without copying them out of the table, in no particular order.
+  /// Calls `body` with every value, without copying the values out into an array or a sequence's
+  /// elements, in no particular order (each value's references are still counted as it is lent).
   public func forEachValue(_ body: (borrowing Value) -> Void) {
     // Entries changed since the snapshot are read from the changes, once.
     base?.forEach { key, value in
@@ -110,8 +111,8 @@ public struct StoredTable<Key: TableKey, Value: Sendable>: Sendable {
     changes.forEachValue(body)
   }
 
-  /// Calls `body` with every key and its value, without copying the values out of the table, in no
-  /// particular order (the reports read a few fields of each of hundreds of thousands of records).
+  /// Calls `body` with every key and its value, as `forEachValue` lends them, in no particular order
+  /// (the reports read a few fields of each of hundreds of thousands of records).
   public func forEachEntry(_ body: (Key, borrowing Value) -> Void) {
     base?.forEach { key, value in
       if changes.index(forKey: key) == nil { body(key, value) }
@@ -361,7 +362,9 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
   func forEachEntry(_ body: (Key, borrowing Value) -> Void) {
     keyList.withUnsafeBufferPointer { keys in
       slots.withUnsafeBufferPointer { slots in
-        for index in slots.indices where slots[index] != nil { body(keys[index], slots[index].unsafelyUnwrapped) }
+        for index in slots.indices where slots[index] != nil {
+          body(keys[index], slots[index].unsafelyUnwrapped)
+        }
       }
     }
   }

@@ -70,13 +70,15 @@ public struct TeamStatistics: Equatable, Sendable {
         let accumulator = byTeam[id] ?? Accumulator()
         rows.append(
           accumulator.row(
-            names: name,
+            memberName: name,
             community: community.name, team: id, name: team.name, kind: team.kind,
             membersNow: team.members.count))
       }
       if let loose = byTeam[nil] {
         rows.append(
-          loose.row(names: name, community: community.name, team: nil, name: "(no team)", kind: nil, membersNow: 0))
+          loose.row(
+            memberName: name, community: community.name, team: nil, name: "(no team)", kind: nil,
+            membersNow: 0))
       }
     }
     self.rows = rows.sorted {
@@ -84,7 +86,8 @@ public struct TeamStatistics: Equatable, Sendable {
         $0.minutes.value, $1.community, $1.team?.rawValue ?? "\u{10FFFF}"
       )
     }
-    totals = all.row(names: name, community: "", team: nil, name: "total", kind: nil, membersNow: everyMember.count)
+    totals = all.row(
+      memberName: name, community: "", team: nil, name: "total", kind: nil, membersNow: everyMember.count)
   }
 
   /// A member of one of the communities reported on.
@@ -117,9 +120,9 @@ public struct TeamStatistics: Equatable, Sendable {
       byMember[key, default: .zero] += entry.minutes
     }
 
-    /// - Parameter names: a member's name, looked up for the top volunteers only.
+    /// - Parameter memberName: a member's name, looked up for the top volunteers only.
     func row(
-      names: (MemberKey) -> String, community: String, team: TeamID?, name: String, kind: TeamKind?,
+      memberName: (MemberKey) -> String, community: String, team: TeamID?, name: String, kind: TeamKind?,
       membersNow: Int
     ) -> Row {
       let top = byMember.map { (key: $0.key, text: $0.key.sortText, minutes: $0.value) }
@@ -136,7 +139,7 @@ public struct TeamStatistics: Equatable, Sendable {
           ((LocalDate(year: month / 100, month: month % 100, day: 1)?.monthText ?? ""), minutes)
         },
         top: top.map { entry in
-          Volunteer(member: entry.key.member, name: names(entry.key), minutes: entry.minutes)
+          Volunteer(member: entry.key.member, name: memberName(entry.key), minutes: entry.minutes)
         })
     }
   }
