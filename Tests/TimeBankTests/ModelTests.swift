@@ -3,6 +3,30 @@ import Testing
 @testable import TimeBank
 
 @Suite struct ModelTests {
+  // MARK: - ServiceEntry's seldom fields
+
+  /// `note` and `replaces` share one reference: set, changed and cleared one at a time, an entry is
+  /// equal to one made with the same values from the start, and a copy is not changed with it.
+  @Test func aServiceEntrysNoteAndReplacedRecordBehaveAsPlainFields() throws {
+    let date = try #require(LocalDate(year: 2025, month: 6, day: 1))
+    func entry(note: String? = nil, replaces: RecordID? = nil) -> ServiceEntry {
+      ServiceEntry(
+        member: MemberID("m1"), date: date, minutes: Minutes(60), category: "助老", note: note, replaces: replaces)
+    }
+    var changed = entry()
+    let before = changed
+    changed.note = "陪老人聊天"
+    #expect(changed == entry(note: "陪老人聊天") && changed != before && before.note == nil)
+    changed.replaces = RecordID("s1")
+    #expect(changed == entry(note: "陪老人聊天", replaces: RecordID("s1")))
+    #expect(changed.note == "陪老人聊天" && changed.replaces == RecordID("s1"))
+    changed.note = nil
+    #expect(changed == entry(replaces: RecordID("s1")) && changed.note == nil)
+    changed.replaces = nil
+    #expect(changed == before && changed == entry())
+    #expect(entry(note: "a") != entry(replaces: RecordID("a")))
+  }
+
   // MARK: - Points: parsing and printing
 
   @Test func pointsParseWholeAndDecimalAmounts() {
