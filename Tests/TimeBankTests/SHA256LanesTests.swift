@@ -5,46 +5,21 @@ import Testing
 @Suite struct SHA256LanesTests {
   // MARK: - Fixtures
 
-  /// Copies `messages` one after another into one buffer, starting `offset` bytes in and with `gaps[i]`
-  /// bytes of 0xee after message i (so starts fall on every alignment and a reader that runs past the
-  /// end of a message hashes the wrong bytes), and hashes them as one batch with the lanes.
+  /// `messages` laid out as `SHA256Vectors.batchDigests` does, hashed as one batch with the lanes.
   ///
   /// Messages are hashed with `longMessageByteCount` as the length from which they go to the scalar
-  /// code (`digests(of:into:using: .portable)` for the default, which is the lanes' public path). Empty messages are passed with a nil base address when `nilEmpty` is set. The digest buffer
-  /// has one more entry than there are messages, which must be left as it was.
+  /// code (`digests(of:into:using: .portable)` for the default, which is the lanes' public path).
   private static func laneDigests(
     of messages: [[UInt8]], offset: Int = 0, gaps: [Int] = [],
     longMessageByteCount: Int = SHA256.longMessageByteCount, nilEmpty: Bool = false
   ) -> [SHA256.Digest] {
-    var storage = [UInt8](repeating: 0xee, count: offset)
-    var starts: [Int] = []
-    for (index, message) in messages.enumerated() {
-      starts.append(storage.count)
-      storage += message
-      storage += [UInt8](repeating: 0xee, count: index < gaps.count ? gaps[index] : 1)
-    }
-    let sentinel = SHA256.digest([UInt8]("sentinel".utf8))
-    var digests = [SHA256.Digest](repeating: sentinel, count: messages.count + 1)
-    storage.withUnsafeBytes { bytes in
-      let ranges: [UnsafeRawBufferPointer] = messages.indices.map { index in
-        if nilEmpty && messages[index].isEmpty {
-          return UnsafeRawBufferPointer(start: nil, count: 0)
-        }
-        return UnsafeRawBufferPointer(
-          rebasing: bytes[starts[index]..<starts[index] + messages[index].count])
-      }
-      ranges.withUnsafeBufferPointer { ranges in
-        digests.withUnsafeMutableBufferPointer { digests in
-          if longMessageByteCount == SHA256.longMessageByteCount {
-            SHA256.digests(of: ranges, into: digests, using: .portable)
-          } else {
-            SHA256.laneDigests(of: ranges, into: digests, longMessageByteCount: longMessageByteCount)
-          }
-        }
+    SHA256Vectors.batchDigests(of: messages, offset: offset, gaps: gaps, nilEmpty: nilEmpty) { ranges, digests in
+      if longMessageByteCount == SHA256.longMessageByteCount {
+        SHA256.digests(of: ranges, into: digests, using: .portable)
+      } else {
+        SHA256.laneDigests(of: ranges, into: digests, longMessageByteCount: longMessageByteCount)
       }
     }
-    #expect(digests.last == sentinel, "the entry after the last message was overwritten")
-    return Array(digests.dropLast())
   }
 
   /// The portable scalar digests of `messages`, the reference for the lanes.
@@ -90,19 +65,10 @@ import Testing
     }
   }
 
-  /// The padding boundaries, against digests computed independently with Python's hashlib:
-  /// `hashlib.sha256(bytes((i * 7 + 3) & 0xff for i in range(n))).hexdigest()`.
+  /// The padding boundaries, against digests computed independently with Python's hashlib
+  /// (`SHA256Vectors.paddingBoundaries`).
   @Test func paddingBoundariesMatchPublishedDigests() {
-    let expected: [(Int, String)] = [
-      (55, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b"),
-      (56, "4324d65f3c103567f5589c710bc08f8523f929a9272e3af36fc968e52abc6c27"),
-      (63, "81c80242132f230c3bd41b3e63bbcff16107339549214a99614ff26664625055"),
-      (64, "39e3d7b6b5d075d37d053ad89b24b41bef4f3c29760c84447cab3f3be1882241"),
-      (65, "aacca6ff74fdbb296d165a45cecfa04e5127bc008770fbbdd48006f2d2fae95e"),
-      (119, "9ce7368e4daf32341631b492e80359dc9f594b48453cd0dd5bf0b19279cc177e"),
-      (120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"),
-      (1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"),
-    ]
+    let expected = SHA256Vectors.paddingBoundaries.map { ($0.count, $0.hex) }
     let batch = expected.map { SHA256Vectors.pattern(count: $0.0) }
     for offset in 0..<4 {
       let digests = Self.laneDigests(of: batch, offset: offset, gaps: [3, 0, 1, 2, 7, 0, 5, 1])
