@@ -889,19 +889,7 @@ extension FastPathTests {
       for position in range {
         let here = line[position]
         let values = Set(FastPathHotEvents.mutationBytes + [here &+ 1, here &- 1]).subtracting([here])
-        var mutations: [[UInt8]] = []
-        var deleted = line
-        deleted.remove(at: position)
-        mutations.append(deleted)
-        for value in values.sorted() {
-          var changed = line
-          changed[position] = value
-          mutations.append(changed)
-          var inserted = line
-          inserted.insert(value, at: position)
-          mutations.append(inserted)
-        }
-        for mutation in mutations {
+        for mutation in FastPathHotEvents.mutations(of: line, at: position, values: values.sorted()) {
           let rehashed = FastPathLogs.rehashed(mutation)
           tally.check(rehashed)
           data.check(rehashed, as: hot)
@@ -1171,22 +1159,28 @@ enum FastPathHotEvents {
   /// before each byte and at the end.
   static func asciiNeighbours(of bytes: [UInt8]) -> [[UInt8]] {
     var result = [bytes]
-    for position in 0...bytes.count {
-      if position < bytes.count {
-        var deleted = bytes
-        deleted.remove(at: position)
-        result.append(deleted)
+    for position in 0...bytes.count { result += mutations(of: bytes, at: position, values: 0..<UInt8(128)) }
+    return result
+  }
+
+  /// `bytes` with the byte at `position` deleted, then for each of `values` that byte replaced by it
+  /// (when it differs) and it put before that byte (or at the end, when `position` is the count).
+  static func mutations(of bytes: [UInt8], at position: Int, values: some Sequence<UInt8>) -> [[UInt8]] {
+    var result: [[UInt8]] = []
+    if position < bytes.count {
+      var deleted = bytes
+      deleted.remove(at: position)
+      result.append(deleted)
+    }
+    for value in values {
+      if position < bytes.count, value != bytes[position] {
+        var changed = bytes
+        changed[position] = value
+        result.append(changed)
       }
-      for value in 0..<UInt8(128) {
-        if position < bytes.count, value != bytes[position] {
-          var changed = bytes
-          changed[position] = value
-          result.append(changed)
-        }
-        var inserted = bytes
-        inserted.insert(value, at: position)
-        result.append(inserted)
-      }
+      var inserted = bytes
+      inserted.insert(value, at: position)
+      result.append(inserted)
     }
     return result
   }

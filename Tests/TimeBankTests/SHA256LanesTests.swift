@@ -113,11 +113,7 @@ import Testing
 
   /// The same message many times, and overlapping ranges of one buffer, as the log lines' ranges.
   @Test func repeatedAndOverlappingMessagesMatchScalarDigests() {
-    let text = SHA256Vectors.pattern(count: 800)
-    var messages: [[UInt8]] = Array(repeating: SHA256Vectors.abc, count: 9)
-    for start in stride(from: 0, to: 500, by: 37) {
-      messages.append(Array(text[start..<start + 55 + start % 200]))
-    }
+    let messages = SHA256Vectors.repeatedAndOverlapping
     let digests = Self.laneDigests(of: messages)
     #expect(digests == Self.scalarDigests(of: messages))
     #expect(digests.prefix(9).allSatisfy { $0.hex == SHA256Vectors.abcHex })

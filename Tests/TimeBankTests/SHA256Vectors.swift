@@ -27,6 +27,16 @@ enum SHA256Vectors {
     (1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"),
   ]
 
+  /// "abc" nine times, then overlapping pieces of one pattern, as the log lines' ranges.
+  static var repeatedAndOverlapping: [[UInt8]] {
+    let text = pattern(count: 800)
+    var messages: [[UInt8]] = Array(repeating: abc, count: 9)
+    for start in stride(from: 0, to: 500, by: 37) {
+      messages.append(Array(text[start..<start + 55 + start % 200]))
+    }
+    return messages
+  }
+
   /// The deterministic test pattern: byte i is (i * 7 + 3) mod 256.
   static func pattern(count: Int) -> [UInt8] {
     (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
