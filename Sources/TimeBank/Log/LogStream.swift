@@ -15,8 +15,67 @@ public struct LogScan: Equatable, Sendable {
   public var corruption: LogCorruption?
   /// Whether the consumer asked to stop before the end.
   public var stopped = false
-  /// The id of every line handed on, and its `seq`.
+  /// The id of every line handed on, and its `seq` (left empty by a scan that checks ids by
+  /// fingerprint, `IDCheck.fingerprints`).
   public var ids = StoredTable<String, Int>()
+}
+
+/// How a scan holds the lines' ids to check that none repeats.
+enum IDCheck {
+  /// Every id and its `seq`, in `LogScan.ids`: what a command needs to answer a retried id.
+  case table
+  /// Only a 64-bit fingerprint of each id (`fingerprint`), for a scan that needs the verdict, not the
+  /// table (the audit): 8 to 16 bytes an id instead of about 48. A fingerprint seen before is settled
+  /// exactly by reading the lines before it again with a table (`LogStream.firstSeq`), so two ids that
+  /// merely share a fingerprint are never taken for one: a collision costs time, never a wrong verdict.
+  case fingerprints(_ fingerprint: @Sendable (String) -> UInt64)
+
+  /// The fingerprint the audit uses: the ids' table hash under a seed of its own, fresh each process.
+  static let seeded = IDCheck.fingerprints { TableHash.string($0, seed: IDCheck.seed) }
+  private static let seed = TableHash.seed ^ 0x6964_5f66_696e_6765
+}
+
+/// A set of 64-bit fingerprints: linear probing over one array, never more than three quarters full.
+struct FingerprintSet {
+  /// 0 for an empty slot (a fingerprint of 0 is stored as 1). The count is a power of two.
+  private var slots: [UInt64]
+  private(set) var count = 0
+
+  /// A set with room for about `expected` fingerprints before it grows.
+  init(expected: Int) { slots = [UInt64](repeating: 0, count: Self.size(for: max(expected, 1))) }
+
+  private static func size(for count: Int) -> Int {
+    var size = 16
+    while size * 3 < count * 4 { size <<= 1 }
+    return size
+  }
+
+  /// Adds `fingerprint`; false, changing nothing, when it is here already.
+  mutating func insert(_ fingerprint: UInt64) -> Bool {
+    let value = max(fingerprint, 1)
+    if (count + 1) * 4 > slots.count * 3 { grow() }
+    let inserted = slots.withUnsafeMutableBufferPointer { slots in
+      let mask = slots.count - 1
+      // The low bits choose the slot; tables hash their keys with the same function, but under
+      // another seed, so these bits are not correlated with any table's.
+      var slot = Int(truncatingIfNeeded: value) & mask
+      while slots[slot] != 0 {
+        if slots[slot] == value { return false }
+        slot = (slot + 1) & mask
+      }
+      slots[slot] = value
+      return true
+    }
+    if inserted { count += 1 }
+    return inserted
+  }
+
+  private mutating func grow() {
+    var fresh = FingerprintSet(expected: 0)
+    fresh.slots = [UInt64](repeating: 0, count: slots.count * 2)
+    for value in slots where value != 0 { _ = fresh.insert(value) }
+    self = fresh
+  }
 }
 
 /// Reads a log block by block and hands each verified line on in order, without holding the log in
@@ -39,9 +98,30 @@ public enum LogStream {
     _ bytes: UnsafeBufferPointer<UInt8>, committedLength: Int? = nil, progress: ((Int) -> Void)? = nil,
     _ body: (__owned EventRecord) -> Bool
   ) -> LogScan {
-    var chain = ChainCheck(totalLength: bytes.count, committedLength: committedLength, progress: progress)
+    scan(bytes, committedLength: committedLength, ids: .table, progress: progress, body)
+  }
+
+  /// `scan(_:committedLength:progress:_:)`, holding the ids as `ids` says.
+  static func scan(
+    _ bytes: UnsafeBufferPointer<UInt8>, committedLength: Int? = nil, ids: IDCheck,
+    progress: ((Int) -> Void)? = nil, _ body: (__owned EventRecord) -> Bool
+  ) -> LogScan {
+    var chain = ChainCheck(
+      totalLength: bytes.count, committedLength: committedLength, ids: ids, progress: progress,
+      firstSeq: { id, end in .success(firstSeq(of: id, in: UnsafeBufferPointer(rebasing: bytes[..<end]))) })
     _ = chain.consume(bytes, at: 0, body)
     return chain.finish()
+  }
+
+  /// The `seq` of the first line of `bytes` with id `id`, read with a table of ids: how a scan that
+  /// keeps fingerprints settles a fingerprint seen before (the lines were verified once already).
+  static func firstSeq(of id: String, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    var first: Int?
+    _ = scan(bytes, ids: .table) { record in
+      if record.id == id { first = record.seq }
+      return first == nil
+    }
+    return first
   }
 
   /// Streams the log in `file` from its first byte, reading a block at a time.
@@ -54,6 +134,15 @@ public enum LogStream {
     return try scan(file, committedLength: committedLength, resuming: &start, progress: progress, body)
   }
 
+  /// `scan(_:committedLength:progress:_:)` from the first line, holding the ids as `ids` says.
+  static func scan(
+    _ file: LogFile, committedLength: Int? = nil, ids: IDCheck, progress: ((Int) -> Void)? = nil,
+    _ body: (__owned EventRecord) -> Bool
+  ) throws(LogError) -> LogScan {
+    var start = LogScan()
+    return try scan(file, committedLength: committedLength, resuming: &start, ids: ids, progress: progress, body)
+  }
+
   /// Streams the log in `file` from where `start` left off: `start` says how many lines are already
   /// verified, where they end, the last hash and their ids (which it hands over, so it is left empty),
   /// so a repeated id is still caught.
@@ -62,11 +151,30 @@ public enum LogStream {
     _ file: LogFile, committedLength: Int? = nil, resuming start: inout LogScan,
     progress: ((Int) -> Void)? = nil, _ body: (__owned EventRecord) -> Bool
   ) throws(LogError) -> LogScan {
+    try scan(file, committedLength: committedLength, resuming: &start, ids: .table, progress: progress, body)
+  }
+
+  /// - Precondition: `ids` is `.table` when `start` has lines (their ids are a table already).
+  private static func scan(
+    _ file: LogFile, committedLength: Int?, resuming start: inout LogScan, ids: IDCheck,
+    progress: ((Int) -> Void)?, _ body: (__owned EventRecord) -> Bool
+  ) throws(LogError) -> LogScan {
     let length = try file.length()
     var chain = ChainCheck(
       totalLength: length,
       committedLength: committedLength ?? LogFile.committedLength(of: file.path, fileLength: length),
-      progress: progress)
+      ids: ids, progress: progress,
+      firstSeq: { id, end in
+        // The lines before `end` again, with a table (rare: a repeated id, or a shared fingerprint).
+        var first: Int?
+        let result = Result { () throws(LogError) -> LogScan in
+          try scan(file, committedLength: end, ids: .table) { record in
+            if record.id == id { first = record.seq }
+            return first == nil
+          }
+        }
+        return result.map { _ in first }
+      })
     chain.resume(from: &start)
     // Up to 4 MiB at a time (about 12,000 lines; 16 MiB cost 12 MB more at the peak and was no faster
     // at 1M lines); less for a short tail after a snapshot (zeroing costs time too).
@@ -101,6 +209,7 @@ public enum LogStream {
       filled -= consumed
       offset += consumed
     }
+    if let failure = chain.failure { throw failure }
     return chain.finish()
   }
 }
@@ -118,11 +227,25 @@ private struct ChainCheck {
   private(set) var isDone = false
 
   let progress: ((Int) -> Void)?
+  /// How ids are held: `scan.ids`, or `fingerprints`.
+  private let idCheck: IDCheck
+  private var fingerprints = FingerprintSet(expected: 0)
+  /// The `seq` of the first line before file offset `end` whose id is `id`, read again from the start.
+  private let firstSeq: (_ id: String, _ end: Int) -> Result<Int?, LogError>
+  /// Why the scan stopped when reading the lines again failed.
+  private(set) var failure: LogError?
 
-  init(totalLength: Int, committedLength: Int?, progress: ((Int) -> Void)?) {
+  init(
+    totalLength: Int, committedLength: Int?, ids: IDCheck, progress: ((Int) -> Void)?,
+    firstSeq: @escaping (_ id: String, _ end: Int) -> Result<Int?, LogError>
+  ) {
     self.totalLength = totalLength
     self.progress = progress
+    self.idCheck = ids
+    self.firstSeq = firstSeq
     end = min(committedLength ?? totalLength, totalLength)
+    // Lines are a few hundred bytes: room for one per 300 spares the set most of its regrowth.
+    if case .fingerprints = ids { fingerprints = FingerprintSet(expected: min(end / 300, 1 << 24)) }
   }
 
   mutating func shorten(to length: Int) { end = min(end, length) }
@@ -131,9 +254,10 @@ private struct ChainCheck {
   mutating func resume(from start: inout LogScan) {
     guard start.lines > 0 else {
       // Lines are a few hundred bytes: reserving for one per 300 spares the id table most of its regrowth.
-      scan.ids.reserveCapacity(min(end / 300, 1 << 24))
+      if case .table = idCheck { scan.ids.reserveCapacity(min(end / 300, 1 << 24)) }
       return
     }
+    guard case .table = idCheck else { preconditionFailure("a resumed scan keeps its ids in a table") }
     swap(&scan, &start)
     lineStart = scan.validLength
   }
@@ -211,13 +335,28 @@ private struct ChainCheck {
     guard record.prev == scan.headHash else {
       return fail(.prevMismatch(expected: scan.headHash, found: record.prev))
     }
-    if let first = scan.ids.updateValue(record.seq, forKey: record.id) {
-      scan.ids[record.id] = first
-      return fail(.duplicateID(record.id, firstSeq: first))
+    switch idCheck {
+    case .table:
+      if let first = scan.ids.updateValue(record.seq, forKey: record.id) {
+        scan.ids[record.id] = first
+        return fail(.duplicateID(record.id, firstSeq: first))
+      }
+    case .fingerprints(let fingerprint):
+      if !fingerprints.insert(fingerprint(record.id)) {
+        // The same id, or another with the same fingerprint: the lines before this one settle it.
+        switch firstSeq(record.id, lineStart) {
+        case .success(let first?): return fail(.duplicateID(record.id, firstSeq: first))
+        case .success(nil): break
+        case .failure(let error):
+          failure = error
+          isDone = true
+          return false
+        }
+      }
     }
     let isOpening = if case .ledgerOpened = record.event { true } else { false }
     guard isOpening == (expectedSeq == 1) else {
-      scan.ids[record.id] = nil  // the bad line's id is not one of the log's
+      if case .table = idCheck { scan.ids[record.id] = nil }  // the bad line's id is not one of the log's
       return fail(.misplacedLedgerOpened)
     }
     scan.lines = record.seq

@@ -224,15 +224,26 @@ public struct LedgerState: Equatable, Sendable {
   /// `policy(on:)` from the policies alone, for the rules, which read the state through a pointer and
   /// would copy all of it to call a method on it.
   static func policy(on date: LocalDate, in policies: [PolicyPeriod]) -> Policy {
-    var result = policies.first?.policy ?? Policy()
-    var latest: LocalDate?
-    for period in policies.dropFirst() {
-      guard let effective = period.effective, effective <= date else { continue }
-      if let current = latest, effective < current { continue }
-      latest = effective
-      result = period.policy
+    withPolicy(on: date, in: policies) { $0 }
+  }
+
+  /// What `body` reads from the policy for `date`, lent where it is: the fold and the rules ask for a
+  /// rate or the daily cap on nearly every line, and a copy of the policy counts its rates up and down.
+  static func withPolicy<Result>(
+    on date: LocalDate, in policies: [PolicyPeriod], _ body: (borrowing Policy) -> Result
+  ) -> Result {
+    policies.withUnsafeBufferPointer { periods in
+      guard !periods.isEmpty else { return body(Policy()) }
+      var chosen = 0
+      var latest: LocalDate?
+      for index in periods.indices.dropFirst() {
+        guard let effective = periods[index].effective, effective <= date else { continue }
+        if let current = latest, effective < current { continue }
+        latest = effective
+        chosen = index
+      }
+      return body(periods[chosen].policy)
     }
-    return result
   }
 
   /// The policy in force now (the latest change, whatever its date).
@@ -319,7 +330,7 @@ public struct LedgerState: Equatable, Sendable {
 
   /// What confirming a service entry would earn under the policy for its date.
   private func pointsIfConfirmed(_ entry: ServiceEntry) -> Points {
-    policy(on: entry.date).points(for: entry.minutes, category: entry.category)
+    Self.withPolicy(on: entry.date, in: policies) { $0.points(for: entry.minutes, category: entry.category) }
   }
 
   /// Moves the pending points of `entry`'s account by `sign` times what it would earn.

@@ -37,7 +37,7 @@ public enum Rules {
   }
 
   static func expectedPoints(for entry: ServiceEntry, policies: [PolicyPeriod]) -> Points {
-    LedgerState.policy(on: entry.date, in: policies).points(for: entry.minutes, category: entry.category)
+    LedgerState.withPolicy(on: entry.date, in: policies) { $0.points(for: entry.minutes, category: entry.category) }
   }
 
   /// Checks that `actor` may make `event` happen at `at`, given `state`.
@@ -178,7 +178,7 @@ public enum Rules {
       try check.accountExists(from)
       if to.isSystem { throw .systemAccount(to) }
       try check.accountExists(to)
-      if case .member(let id) = to, let left = check.state.members[id]?.left {
+      if case .member(let id) = to, let left = check.state.members.read(id, { $0.left }) ?? nil {
         throw .memberLeft(member: id, left: left)
       }
       guard points > .zero else { throw .nonPositivePoints(field: "points", points) }
@@ -317,7 +317,10 @@ private struct Checker {
 
   /// Coordinator whose scope covers a record: all, the record's team, or (no team) one of the member's.
   func coordinatorCovers(_ entry: ServiceEntry) -> Bool {
-    coordinatorCovers(entry, memberTeams: entry.team == nil ? state.members[entry.member]?.teams ?? [] : [])
+    guard entry.team == nil else { return coordinatorCovers(entry, memberTeams: []) }
+    // The member's teams read in place (a copy of the member would count its texts up and down).
+    return state.members.read(entry.member) { coordinatorCovers(entry, memberTeams: $0.teams) }
+      ?? coordinatorCovers(entry, memberTeams: [])
   }
 
   /// `coordinatorCovers(_:)` when the caller has the member's teams already.
@@ -334,11 +337,12 @@ private struct Checker {
 
   /// Secretary of the branch of a party member.
   func secretaryCovers(_ member: MemberID) -> Bool {
-    guard let registration = state.members[member]?.registration, registration.isPartyMember else {
-      return false
+    let party = state.members.read(member) { member -> (isPartyMember: Bool, branch: BranchID?) in
+      (member.registration.isPartyMember, member.registration.branch)
     }
+    guard let party, party.isPartyMember else { return false }
     return holds(.secretary) { scope in
-      scope == .all || registration.branch.map { scope == .branch($0) } == true
+      scope == .all || party.branch.map { scope == .branch($0) } == true
     }
   }
 
@@ -356,7 +360,7 @@ private struct Checker {
     switch account {
     case .member(let id):
       if actor.asMember == id { return }
-      if coordinatorMayHandOut, let member = state.members[id], coordinatorCoversMember(member) { return }
+      if coordinatorMayHandOut, state.members.read(id, { coordinatorCoversMember($0) }) == true { return }
       throw .notAccountHolder(account: account, actor: actor)
     case .card:
       guard holds(.admin) || holds(.coordinator, where: { $0 == .all }) else {
@@ -370,7 +374,7 @@ private struct Checker {
 
   func mayHandOut(_ account: AccountID, action: String) throws(Rejection) {
     if holds(.admin) { return }
-    if case .member(let id) = account, let member = state.members[id], coordinatorCoversMember(member) {
+    if case .member(let id) = account, state.members.read(id, { coordinatorCoversMember($0) }) == true {
       return
     }
     if holds(.coordinator, where: { $0 == .all }) { return }
@@ -378,7 +382,7 @@ private struct Checker {
       actor: actor, action: action, needs: "admin or a coordinator for the account's member")
   }
 
-  func coordinatorCoversMember(_ member: MemberState) -> Bool {
+  func coordinatorCoversMember(_ member: borrowing MemberState) -> Bool {
     holds(.coordinator) { scope in
       switch scope {
       case .all: true
@@ -395,7 +399,7 @@ private struct Checker {
     }
     guard known != nil else { throw .unknownMember(entry.member) }
     guard entry.minutes.value > 0 else { throw .nonPositiveMinutes(entry.minutes) }
-    let cap = LedgerState.policy(on: entry.date, in: state.policies).dailyCap
+    let cap = LedgerState.withPolicy(on: entry.date, in: state.policies) { $0.dailyCap }
     let already = state.minutesByDay[MemberDay(entry.member, entry.date)] ?? .zero
     guard entry.minutes.value <= cap.value - already.value else {
       throw .dailyCapExceeded(
@@ -437,7 +441,7 @@ private struct Checker {
       scope == .all || (branch.map { scope == .branch($0) } ?? false)
     }
     if isSecretary { return }
-    if let memberState = state.members[member], coordinatorCoversMember(memberState) { return }
+    if state.members.read(member, { coordinatorCoversMember($0) }) == true { return }
     throw .notAuthorised(
       actor: actor, action: action, needs: "secretary of the branch, or a coordinator for the member's team")
   }
@@ -503,7 +507,8 @@ private struct Checker {
   }
 
   func canSpend(_ account: AccountID, _ points: Points) throws(Rejection) {
-    let balance = state.accounts[account]?.balance ?? .zero  // `state.balance(of:)` would copy the state
+    // Read in place: `state.balance(of:)` would copy the state, `accounts[account]` the posting lines.
+    let balance = state.accounts.read(account) { $0.balance } ?? .zero
     guard balance >= points else {
       throw .insufficientPoints(account: account, balance: balance, needed: points)
     }

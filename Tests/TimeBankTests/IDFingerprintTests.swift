@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+@testable import TimeBank
+
+/// The audit's check that no id repeats, by fingerprint (`IDCheck.fingerprints`), held to the check
+/// with a table of ids: the same verdict, the same first line of a repeat, whatever the fingerprint,
+/// even one that makes every id collide with every other.
+@Suite struct IDFingerprintTests {
+  /// The audit's own fingerprint, one under which all ids collide, and one under which ids of the same
+  /// length do (most of a log's).
+  static let checks: [(name: String, check: IDCheck)] = [
+    ("seeded", .seeded), ("constant", .fingerprints { _ in 7 }),
+    ("length", .fingerprints { UInt64($0.utf8.count) }),
+  ]
+
+  /// Expects a scan of `log` with `check`, from memory and from a file, to hand on the records and give
+  /// the verdict of a scan with the table of ids (its ids aside: a fingerprint scan keeps none).
+  static func expectSameAsTable(
+    _ log: [UInt8], _ check: IDCheck, _ what: String, in directory: TestDirectory,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let expected = FastPathStreams.streamed(log)
+    var records: [EventRecord] = []
+    var fromMemory = log.withUnsafeBufferPointer { buffer in
+      LogStream.scan(buffer, ids: check) { record in
+        records.append(record)
+        return true
+      }
+    }
+    #expect(fromMemory.ids.isEmpty, "\(what): ids kept", sourceLocation: sourceLocation)
+    fromMemory.ids = expected.scan.ids
+    #expect(fromMemory == expected.scan, "from memory: \(what)", sourceLocation: sourceLocation)
+    #expect(records == expected.records, "from memory: \(what)", sourceLocation: sourceLocation)
+
+    let path = directory.file("fingerprints.jsonl")
+    try Data(log).write(to: URL(fileURLWithPath: path))
+    records = []
+    var fromFile = try LogStream.scan(LogFile.openForReading(path), ids: check) { record in
+      records.append(record)
+      return true
+    }
+    fromFile.ids = expected.scan.ids
+    #expect(fromFile == expected.scan, "from a file: \(what)", sourceLocation: sourceLocation)
+    #expect(records == expected.records, "from a file: \(what)", sourceLocation: sourceLocation)
+  }
+
+  /// An id repeated at several distances in the demo's log: reported at the repeat, with the line that
+  /// had it first, under every fingerprint.
+  @Test func aRepeatedIDIsReportedWithItsFirstLineWhateverTheFingerprint() throws {
+    let directory = try TestDirectory()
+    let records = try FastPathLogs.records(try FastPathLogs.demo())
+    let count = records.count
+    for (first, again) in [(0, 1), (1, count / 2), (count / 3, count / 3 + 1), (count / 2, count - 1)] {
+      let log = FastPathLogs.chain(records) { index, record in
+        if index == again { record.id = records[first].id }
+      }
+      let expected = LogCorruption(
+        line: again + 1, seq: again + 1, problem: .duplicateID(records[first].id, firstSeq: first + 1))
+      #expect(FastPathStreams.streamed(log).scan.corruption == expected)
+      for (name, check) in Self.checks {
+        try Self.expectSameAsTable(log, check, "\(name), line \(again + 1) repeats \(first + 1)", in: directory)
+      }
+    }
+  }
+
+  /// Every line of the demo's log shares its fingerprint with every line before it: each is settled
+  /// by reading the lines before it again, and none is taken for a repeat.
+  @Test func idsThatShareAFingerprintAreNotARepeat() throws {
+    let directory = try TestDirectory()
+    let demo = try FastPathLogs.demo()
+    let lines = FastPathLogs.lines(demo).count
+    var scan = demo.withUnsafeBufferPointer { LogStream.scan($0, ids: .fingerprints { _ in 7 }) { _ in true } }
+    #expect(scan.corruption == nil && scan.lines == lines)
+    scan.ids = FastPathStreams.streamed(demo).scan.ids
+    #expect(scan == FastPathStreams.streamed(demo).scan)
+    try Self.expectSameAsTable(demo, .fingerprints { _ in 7 }, "demo, one fingerprint", in: directory)
+  }
+
+  /// Each kind of broken chain at each line of the small log, under each fingerprint.
+  @Test func fingerprintScansAgreeOnEveryCorruptionOfTheSmallLog() throws {
+    let directory = try TestDirectory()
+    let small = try FastPathLogs.small()
+    for (name, log) in try FastPathCorruptions.cases(in: small, at: Array(0..<8), name: "small") {
+      for (check, fingerprint) in Self.checks {
+        try Self.expectSameAsTable(log, fingerprint, "\(name), \(check)", in: directory)
+      }
+    }
+  }
+
+  /// The audit reports a repeated id as it did with a table, with the first line that had it.
+  @Test func theAuditReportsARepeatedIDWithItsFirstLine() throws {
+    let records = try FastPathLogs.records(try FastPathLogs.demo())
+    let again = records.count / 2
+    let log = FastPathLogs.chain(records) { index, record in
+      if index == again { record.id = records[3].id }
+    }
+    let report = Audit.run(log)
+    #expect(
+      report.failure
+        == AuditFailure(
+          line: again + 1, seq: again + 1, problem: .chain(.duplicateID(records[3].id, firstSeq: 4))))
+    #expect(report == ReferenceAudit.run(log))
+  }
+
+  /// The set against `Set<UInt64>` over random fingerprints and repeats, through several growths.
+  @Test func theFingerprintSetHoldsWhatWasInserted() {
+    var set = FingerprintSet(expected: 0)
+    var model = Set<UInt64>()
+    var state: UInt64 = 0x1234_5678
+    func next() -> UInt64 {
+      // SplitMix64.
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    var inserted: [UInt64] = [0, 1, 2, .max]
+    for _ in 0..<20_000 { inserted.append(next()) }
+    for _ in 0..<5_000 { inserted.append(inserted[Int(next() % UInt64(inserted.count))]) }
+    for value in inserted {
+      // 0 is kept as 1 (an empty slot is 0), so the two are one fingerprint.
+      let isNew = model.insert(max(value, 1)).inserted
+      #expect(set.insert(value) == isNew, "\(value)")
+    }
+    #expect(set.count == model.count && model.count > 20_000)
+  }
+}
