@@ -24,8 +24,8 @@ public struct LogScan: Equatable, Sendable {
 enum IDCheck {
   /// Every id and its `seq`, in `LogScan.ids`: what a command needs to answer a retried id.
   case table
-  /// Only a 64-bit fingerprint of each id (`fingerprint`), for a scan that needs the verdict, not the
-  /// table (the audit): 8 to 16 bytes an id instead of about 48. A fingerprint seen before is settled
+  /// Only a fingerprint of each id (`FingerprintSet`: about 6 bytes an id instead of about 48), for a
+  /// scan that needs the verdict, not the table (the audit). A fingerprint seen before is settled
   /// exactly by reading the lines before it again with a table (`LogStream.firstSeq`), so two ids that
   /// merely share a fingerprint are never taken for one: a collision costs time, never a wrong verdict.
   case fingerprints(_ fingerprint: @Sendable (String) -> UInt64)
@@ -35,46 +35,69 @@ enum IDCheck {
   private static let seed = TableHash.seed ^ 0x6964_5f66_696e_6765
 }
 
-/// A set of 64-bit fingerprints: linear probing over one array, never more than three quarters full.
+/// A set of 64-bit fingerprints kept in 4 bytes each, in tables that are filled and never regrown.
+///
+/// The low 32 bits of a fingerprint choose its home slot (scaled to the table's size, which need not be
+/// a power of two, so a table sized for the expected count wastes little), and the slot keeps the high
+/// 32 bits. Since those are all a slot keeps, a full table cannot be spread over a larger one; the next
+/// fingerprints go to a new table twice its size, and a lookup probes each table. Sized from the log's
+/// length, one table nearly always holds them all.
+///
+/// Two fingerprints are taken for one when their high bits match and one lies where the other probes:
+/// about once in 2^32 insertions per slot probed (once in a few thousand million-line audits). The scan
+/// then reads the lines again to settle it, so a false match costs time, never a wrong verdict.
 struct FingerprintSet {
-  /// 0 for an empty slot (a fingerprint of 0 is stored as 1). The count is a power of two.
-  private var slots: [UInt64]
+  /// Full tables, then the one being filled.
+  private var tables: [Table]
   private(set) var count = 0
 
-  /// A set with room for about `expected` fingerprints before it grows.
-  init(expected: Int) { slots = [UInt64](repeating: 0, count: Self.size(for: max(expected, 1))) }
+  /// A set with room for `expected` fingerprints before a second table is needed.
+  init(expected: Int) { tables = [Table(slots: max(16, expected + expected / 3 + 1))] }
 
-  private static func size(for count: Int) -> Int {
-    var size = 16
-    while size * 3 < count * 4 { size <<= 1 }
-    return size
-  }
-
-  /// Adds `fingerprint`; false, changing nothing, when it is here already.
+  /// Adds `fingerprint`; false, changing nothing, when it (or one taken for it) is here already.
   mutating func insert(_ fingerprint: UInt64) -> Bool {
-    let value = max(fingerprint, 1)
-    if (count + 1) * 4 > slots.count * 3 { grow() }
-    let inserted = slots.withUnsafeMutableBufferPointer { slots in
-      let mask = slots.count - 1
-      // The low bits choose the slot; tables hash their keys with the same function, but under
-      // another seed, so these bits are not correlated with any table's.
-      var slot = Int(truncatingIfNeeded: value) & mask
-      while slots[slot] != 0 {
-        if slots[slot] == value { return false }
-        slot = (slot + 1) & mask
-      }
-      slots[slot] = value
-      return true
-    }
-    if inserted { count += 1 }
-    return inserted
+    let high = max(UInt32(truncatingIfNeeded: fingerprint >> 32), 1)
+    let low = UInt32(truncatingIfNeeded: fingerprint)
+    for index in tables.indices where tables[index].contains(high, home: low) { return false }
+    if tables[tables.count - 1].isFull { tables.append(Table(slots: tables[tables.count - 1].size * 2)) }
+    tables[tables.count - 1].insert(high, home: low)
+    count += 1
+    return true
   }
 
-  private mutating func grow() {
-    var fresh = FingerprintSet(expected: 0)
-    fresh.slots = [UInt64](repeating: 0, count: slots.count * 2)
-    for value in slots where value != 0 { _ = fresh.insert(value) }
-    self = fresh
+  /// Linear probing over 4-byte slots (0 is empty), at most three quarters full.
+  private struct Table {
+    private var slots: [UInt32]
+    private var count = 0
+
+    init(slots: Int) { self.slots = [UInt32](repeating: 0, count: slots) }
+
+    var size: Int { slots.count }
+    var isFull: Bool { (count + 1) * 4 > slots.count * 3 }
+
+    /// The home slot of a fingerprint whose low bits are `low`: `low` scaled to the table's size.
+    private func home(_ low: UInt32) -> Int { Int((UInt64(low) &* UInt64(slots.count)) >> 32) }
+
+    func contains(_ high: UInt32, home low: UInt32) -> Bool {
+      slots.withUnsafeBufferPointer { slots in
+        var slot = home(low)
+        while slots[slot] != 0 {
+          if slots[slot] == high { return true }
+          slot = slot + 1 == slots.count ? 0 : slot + 1
+        }
+        return false
+      }
+    }
+
+    /// - Precondition: not full, and `high` not found from `low`'s home.
+    mutating func insert(_ high: UInt32, home low: UInt32) {
+      var slot = home(low)
+      slots.withUnsafeMutableBufferPointer { slots in
+        while slots[slot] != 0 { slot = slot + 1 == slots.count ? 0 : slot + 1 }
+        slots[slot] = high
+      }
+      count += 1
+    }
   }
 }
 
