@@ -329,8 +329,10 @@ public struct LedgerState: Equatable, Sendable {
   }
 
   /// What confirming a service entry would earn under the policy for its date.
-  private func pointsIfConfirmed(_ entry: ServiceEntry) -> Points {
-    Self.withPolicy(on: entry.date, in: policies) { $0.points(for: entry.minutes, category: entry.category) }
+  private func pointsIfConfirmed(_ entry: ServiceEntry) -> Points { Self.pointsIfConfirmed(entry, policies: policies) }
+
+  private static func pointsIfConfirmed(_ entry: borrowing ServiceEntry, policies: [PolicyPeriod]) -> Points {
+    withPolicy(on: entry.date, in: policies) { $0.points(for: entry.minutes, category: entry.category) }
   }
 
   /// Moves the pending points of `entry`'s account by `sign` times what it would earn.
@@ -405,7 +407,7 @@ public struct LedgerState: Equatable, Sendable {
   ///   whose chain check already holds every id, hands them over: one dictionary of ids instead of two).
   /// - Returns: the balances the transfer moved, so the auditor need not look them up again.
   @discardableResult
-  mutating func apply(_ record: EventRecord, transfer: Transfer?, recordingID: Bool) -> PostedBalances? {
+  mutating func apply(_ record: borrowing EventRecord, transfer: Transfer?, recordingID: Bool) -> PostedBalances? {
     let posted = transfer.map { post($0, seq: record.seq) }
     switch record.event {
     case .ledgerOpened(let community, let zoneName, let policy):
@@ -445,29 +447,38 @@ public struct LedgerState: Equatable, Sendable {
     case .cardOpened(let card, let name, let kind, let holder):
       cards[card] = CardState(name: name, kind: kind, holder: holder)
     case .serviceRecorded(let entry):
-      records[RecordID(record.id)] = RecordState(
-        entry: entry, recordedBy: record.actor, status: .pending, seq: record.seq)
+      // Moved in (through the optional subscript's setter, the record was copied once more).
+      records.updateValue(
+        RecordState(entry: entry, recordedBy: record.actor, status: .pending, seq: record.seq),
+        forKey: RecordID(record.id))
       minutesByDay[MemberDay(entry.member, entry.date), default: .zero] += entry.minutes
       countPending(entry, 1)
     case .serviceConfirmed(let id, let points):
       // The record changes in place (one lookup, no copy of it back and forth); what else moves with
-      // it is worked out from what the change returns.
+      // it is worked out from what the change returns: the fields needed, not the entry (a copy of
+      // it, or of the line the closure would otherwise capture, counts every text up and down).
+      let actor = record.actor
+      let policies = self.policies
       let decided = records.modify(id) { stored in
         defer {
           stored.status = .confirmed(points: points)
-          stored.decidedBy = record.actor
+          stored.decidedBy = actor
         }
-        return (entry: stored.entry, wasPending: stored.status == .pending)
+        let pending = stored.status == .pending ? Self.pointsIfConfirmed(stored.entry, policies: policies) : nil
+        return (member: stored.entry.member, minutes: stored.entry.minutes, creditTo: stored.entry.creditTo, pending: pending)
       }
       if let decided {
-        if decided.wasPending { countPending(decided.entry, -1) }
-        members[decided.entry.member]?.confirmedMinutes += decided.entry.minutes
+        if let pending = decided.pending {
+          pendingPoints[decided.creditTo, default: .zero] -= pending
+        }
+        members[decided.member]?.confirmedMinutes += decided.minutes
       }
     case .serviceRejected(let id, _):
+      let actor = record.actor
       let decided = records.modify(id) { stored in
         defer {
           stored.status = .rejected
-          stored.decidedBy = record.actor
+          stored.decidedBy = actor
         }
         return (entry: stored.entry, wasPending: stored.status == .pending)
       }
@@ -477,10 +488,11 @@ public struct LedgerState: Equatable, Sendable {
         minutesByDay.modify(day) { $0 -= decided.entry.minutes }
       }
     case .serviceReversed(let id, _):
+      let actor = record.actor
       let reversed = records.modify(id) { stored -> ServiceEntry? in
         guard case .confirmed(let points) = stored.status else { return nil }
         stored.status = .reversed(points: points)
-        stored.decidedBy = record.actor
+        stored.decidedBy = actor
         return stored.entry
       }
       if let entry = reversed ?? nil {
