@@ -1,7 +1,7 @@
 /// The values of a `DenseTable`: an array of plain values, not optionals, that lends a value in place.
 ///
 /// `[Value?]` let a table move a value out and back, but its tag byte pads an 8-byte value (an event's
-/// number, `Minutes`) to 16 bytes: 8 MB more for the million ids of a large log. Here a value is
+/// number, `Minutes`) to 16 bytes: about 10 MB of the peak of a million-line audit. Here a value is
 /// changed where it is kept (one uniqueness check, no move), and only `subscript(optionalAt:)`, which
 /// lets a value be set to nil, moves it out for as long as it is lent.
 ///
