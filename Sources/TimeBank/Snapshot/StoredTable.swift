@@ -53,19 +53,25 @@ public struct StoredTable<Key: TableKey, Value: Sendable>: Sendable {
       var index = changes.index(forKey: key)
       if index == nil, let old = base?.lookup(key) { index = changes.append(old, forKey: key) }
       if let index {
-        yield &changes[slot: index]
-        if changes[slot: index] == nil {
-          precondition(base?.contains(key) != true, "an entry of the snapshot cannot be removed")
-          changes.remove(key)
-          added -= 1
+        let count = changes.count
+        // Set to nil, the entry has left the changes (also when the caller throws after setting it).
+        defer {
+          if changes.count < count {
+            precondition(base?.contains(key) != true, "an entry of the snapshot cannot be removed")
+            added -= 1
+          }
         }
+        yield &changes[optionalAt: index]
       } else {
         var value: Value? = nil
-        yield &value
-        if let value {
-          changes.append(value, forKey: key)
-          added += 1
+        // Kept also when the caller throws after setting it, as an entry that was here keeps its change.
+        defer {
+          if let value = value.take() {
+            changes.append(value, forKey: key)
+            added += 1
+          }
         }
+        yield &value
       }
     }
   }
@@ -151,12 +157,10 @@ public struct StoredTable<Key: TableKey, Value: Sendable>: Sendable {
   /// - Complexity: O(n) in the number of changes (the ledger removes a key only when it refuses a line).
   @discardableResult
   public mutating func removeValue(forKey key: Key) -> Value? {
-    guard let index = changes.index(forKey: key) else {
+    guard let old = changes.remove(key) else {
       precondition(base?.contains(key) != true, "an entry of the snapshot cannot be removed")
       return nil
     }
-    let old = changes[slot: index]
-    changes.remove(key)
     if base?.contains(key) != true { added -= 1 }
     return old
   }
@@ -263,7 +267,7 @@ extension MemberDay: TableKey {
   }
 }
 
-/// Entries kept in memory: keys and values side by side in two arrays (in the order they came), found
+/// Entries kept in memory: keys and values side by side (in the order they came), found
 /// through an open-addressing index of positions. A lookup hashes the key once (`TableKey`), probes
 /// 8-byte index slots that also hold 32 bits of each key's hash, and compares keys only when those
 /// match; growing moves index slots, never keys or values.
@@ -272,17 +276,16 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
   /// plus one in the low 32. Its count is a power of two (or zero, before the first entry).
   private var index: [UInt64] = []
   private var keyList: [Key] = []
-  /// The values; every slot holds one, except while `StoredTable`'s `_modify` lends it out.
-  private var slots: [Value?] = []
+  private var values = DenseValues<Value>()
 
-  var count: Int { slots.count }
+  var count: Int { values.count }
 
   /// Makes room for `capacity` entries without moving keys or values, and sizes the index for
   /// `indexed` of them (all, by default). The index is written at once, so it costs its memory now;
   /// the key and value arrays cost memory only as they fill.
   mutating func reserveCapacity(_ capacity: Int, indexing indexed: Int? = nil) {
     keyList.reserveCapacity(capacity)
-    slots.reserveCapacity(capacity)
+    values.reserveCapacity(capacity)
     let size = Self.indexSize(for: indexed ?? capacity)
     if size > index.count { rebuildIndex(size: size) }
   }
@@ -334,57 +337,52 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
 
   func index(forKey key: Key) -> Int? { find(key, hash: Self.hash(key)).position }
 
-  subscript(key: Key) -> Value? { index(forKey: key).flatMap { slots[$0] } }
+  subscript(key: Key) -> Value? { index(forKey: key).map { values[$0] } }
 
-  subscript(slot index: Int) -> Value? {
-    get { slots[index] }
-    _modify { yield &slots[index] }
+  /// The value at `index` lent as an optional: set to nil, its entry is removed as `remove(_:)` removes
+  /// it. For `StoredTable`'s `subscript(key)`.
+  subscript(optionalAt index: Int) -> Value? {
+    get { values[index] }
+    _modify {
+      let count = values.count
+      // The key follows its value out (also when the caller throws after setting it to nil).
+      defer { if values.count < count { removeKey(at: index) } }
+      yield &values[optionalAt: index]
+    }
   }
 
-  /// What `body` reads from the value at `index`, which must hold one, where it is (not copied out).
+  /// What `body` reads from the value at `index` where it is (not copied out).
   func read<Result, Failure: Error>(
     at index: Int, _ body: (borrowing Value) throws(Failure) -> Result
   ) throws(Failure) -> Result {
-    try slots.withUnsafeBufferPointer { (slots) throws(Failure) -> Result in
-      guard slots[index] != nil else { preconditionFailure("a dense slot lost its value") }
-      return try body(slots[index].unsafelyUnwrapped)
-    }
+    try body(values[index])
   }
 
   /// Calls `body` with every value where it is, in the order they are kept.
   func forEachValue(_ body: (borrowing Value) -> Void) {
-    slots.withUnsafeBufferPointer { slots in
-      for index in slots.indices where slots[index] != nil { body(slots[index].unsafelyUnwrapped) }
+    values.withUnsafeBufferPointer { values in
+      for value in values { body(value) }
     }
   }
 
   /// Calls `body` with every key and its value where it is, in the order they are kept.
   func forEachEntry(_ body: (Key, borrowing Value) -> Void) {
     keyList.withUnsafeBufferPointer { keys in
-      slots.withUnsafeBufferPointer { slots in
-        for index in slots.indices where slots[index] != nil {
-          body(keys[index], slots[index].unsafelyUnwrapped)
-        }
+      values.withUnsafeBufferPointer { values in
+        for index in values.indices { body(keys[index], values[index]) }
       }
     }
   }
 
-  /// The value at `index`, which must hold one, changed in place (moved out and back, not copied).
+  /// The value at `index`, changed in place (neither copied nor moved out and back).
   subscript(valueAt index: Int) -> Value {
-    get {
-      guard let value = slots[index] else { preconditionFailure("a dense slot lost its value") }
-      return value
-    }
-    _modify {
-      guard var value = slots[index].take() else { preconditionFailure("a dense slot lost its value") }
-      defer { slots[index] = value }
-      yield &value
-    }
+    get { values[index] }
+    _modify { yield &values[index] }
   }
 
   /// Adds `key` at the empty index slot `slot` that `find` gave; returns its position.
   private mutating func insert(_ value: consuming Value, forKey key: Key, hash: UInt32, slot: Int) -> Int {
-    let position = slots.count
+    let position = values.count
     if (position + 1) * 4 > index.count * 3 {
       rebuildIndex(size: Self.indexSize(for: position + 1))
       let fresh = find(key, hash: hash)
@@ -393,7 +391,7 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
       index[slot] = Self.entry(hash: hash, position: position)
     }
     keyList.append(key)
-    slots.append(value)
+    values.append(value)
     return position
   }
 
@@ -415,18 +413,25 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
       _ = insert(value, forKey: key, hash: hash, slot: found.slot)
       return nil
     }
-    var old: Value? = value
-    swap(&old, &slots[position])
+    var old = value
+    swap(&old, &values[position])
     return old
   }
 
-  /// Removes `key`'s entry, moving the last entry into its place.
+  /// Removes `key`'s entry, moving the last entry into its place, and returns its value.
   /// - Complexity: O(1) on average.
-  mutating func remove(_ key: Key) {
-    let found = find(key, hash: Self.hash(key))
-    guard let position = found.position else { return }
-    removeFromIndex(at: found.slot)
-    let last = slots.count - 1
+  @discardableResult
+  mutating func remove(_ key: Key) -> Value? {
+    guard let position = index(forKey: key) else { return nil }
+    removeKey(at: position)
+    return values.removeByMovingLast(at: position)
+  }
+
+  /// Removes the key at `position` from the index and the keys, moving the last key into its place as
+  /// `DenseValues.removeByMovingLast(at:)` moves the last value.
+  private mutating func removeKey(at position: Int) {
+    removeFromIndex(at: find(keyList[position], hash: Self.hash(keyList[position])).slot)
+    let last = keyList.count - 1
     if position != last {
       // The last entry moves into the freed position: its index slot says so.
       let moved = keyList[last]
@@ -434,10 +439,8 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
       let slot = find(moved, hash: hash).slot
       index[slot] = Self.entry(hash: hash, position: position)
       keyList.swapAt(position, last)
-      slots.swapAt(position, last)
     }
     keyList.removeLast()
-    slots.removeLast()
   }
 
   /// Empties index slot `slot`, moving back later entries of its run that probing could no longer
@@ -466,19 +469,17 @@ extension DenseTable: Sequence {
   struct Iterator: IteratorProtocol {
     fileprivate var position = 0
     fileprivate let keys: [Key]
-    fileprivate let slots: [Value?]
+    fileprivate let values: DenseValues<Value>
 
     mutating func next() -> (key: Key, value: Value)? {
-      while position < slots.count {
-        defer { position += 1 }
-        if let value = slots[position] { return (keys[position], value) }
-      }
-      return nil
+      guard position < values.count else { return nil }
+      defer { position += 1 }
+      return (keys[position], values[position])
     }
   }
 
-  func makeIterator() -> Iterator { Iterator(keys: keyList, slots: slots) }
-  var underestimatedCount: Int { slots.count }
+  func makeIterator() -> Iterator { Iterator(keys: keyList, values: values) }
+  var underestimatedCount: Int { values.count }
 }
 
 extension StoredTable: Sequence {
