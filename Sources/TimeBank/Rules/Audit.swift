@@ -82,7 +82,8 @@ public enum Audit {
     _ bytes: [UInt8], committedLength: Int? = nil, expecting checkpoints: [Checkpoint] = [],
     progress: ((AuditProgress) -> Void)? = nil
   ) -> AuditReport {
-    run(bytesCount: bytes.count, expecting: checkpoints, progress: progress) { step, body in
+    run(bytesCount: bytes.count, expecting: checkpoints, keepingPostings: false, progress: progress) {
+      step, body in
       bytes.withUnsafeBufferPointer {
         LogStream.scan($0, committedLength: committedLength, ids: .seeded, progress: step, body)
       }
@@ -94,17 +95,21 @@ public enum Audit {
   ///
   /// The audit checks that no id repeats by keeping a fingerprint of each (settled exactly when two
   /// match), not the ids themselves: at a million lines the ids and their `seq`s took a third of its
-  /// memory. So the state's `ids` are empty unless `keepingIDs` (what appending after it would need).
+  /// memory. Nor does it note the lines that moved each account, which only statements read. So the
+  /// state's `ids` and its accounts' `postingSeqs` are empty unless `keepingIndexes` (what a state
+  /// that commands go on from would need); everything else is as a plain replay leaves it.
   /// - Throws: `LogError.io` when the file cannot be read.
   public static func run(
-    _ file: LogFile, expecting checkpoints: [Checkpoint] = [], keepingIDs: Bool = false,
+    _ file: LogFile, expecting checkpoints: [Checkpoint] = [], keepingIndexes: Bool = false,
     progress: ((AuditProgress) -> Void)? = nil
   ) throws(LogError) -> (report: AuditReport, state: LedgerState) {
     let length = try file.length()
     var failure: LogError?
-    let result = run(bytesCount: length, expecting: checkpoints, progress: progress) { step, body in
+    let result = run(
+      bytesCount: length, expecting: checkpoints, keepingPostings: keepingIndexes, progress: progress
+    ) { step, body in
       do throws(LogError) {
-        return try LogStream.scan(file, ids: keepingIDs ? .table : .seeded, progress: step, body)
+        return try LogStream.scan(file, ids: keepingIndexes ? .table : .seeded, progress: step, body)
       } catch {
         failure = error
         return LogScan()
@@ -115,10 +120,10 @@ public enum Audit {
   }
 
   private static func run(
-    bytesCount: Int, expecting checkpoints: [Checkpoint], progress: ((AuditProgress) -> Void)?,
-    scan: (((Int) -> Void)?, (__owned EventRecord) -> Bool) -> LogScan
+    bytesCount: Int, expecting checkpoints: [Checkpoint], keepingPostings: Bool,
+    progress: ((AuditProgress) -> Void)?, scan: (((Int) -> Void)?, (__owned EventRecord) -> Bool) -> LogScan
   ) -> (report: AuditReport, state: LedgerState) {
-    var start = Replay(checkpoints: checkpoints)
+    var start = Replay(checkpoints: checkpoints, keepingPostings: keepingPostings)
     start.state.reserveRoom(forLogLength: bytesCount)
     let pipeline = ReplayPipeline(start)
     var events = 0
@@ -180,28 +185,36 @@ public enum Audit {
     /// Each line's date in the ledger's zone, for the rules' "not in the future".
     var dates = LedgerState.LocalDateCache()
 
-    init(checkpoints: [Checkpoint]) { wanted = Set(checkpoints.map(\.seq)) }
+    /// Whether the accounts' posting lines are noted (see `LedgerState.apply`).
+    let keepingPostings: Bool
 
-    /// Replays one line; after the first problem it replays no more, but lets the scan read on, so
-    /// the report can still say whether the log ends in a torn tail.
+    init(checkpoints: [Checkpoint], keepingPostings: Bool) {
+      wanted = Set(checkpoints.map(\.seq))
+      self.keepingPostings = keepingPostings
+    }
+
+    /// Replays one line, and says whether it passed; after the first problem it replays no more, but
+    /// lets the scan read on, so the report can still say whether the log ends in a torn tail.
+    ///
+    /// The head's hash (`headHash`, and the state's) is set by the caller from the last line that
+    /// passed, once a batch: see `LedgerState.apply(_:transfer:recordingID:keepingHead:)`.
     mutating func accept(_ record: EventRecord) -> Bool {
-      guard failure == nil else { return true }
+      guard failure == nil else { return false }
       let problem: AuditProblem?
       do {
         let today = dates.localDate(of: record.at, in: state.timeZone, named: state.timeZoneName)
         try withUnsafePointer(to: &state) { (state: UnsafePointer<LedgerState>) throws(Rejection) in
           try Rules.validate(record.event, actor: record.actor, at: record.at, today: today, in: state)
         }
-        problem = Audit.applyChecked(record, to: &state)
+        problem = Audit.applyChecked(record, to: &state, keepingPostings: keepingPostings)
       } catch {
         problem = .rule(error)
       }
       if let problem {
         failure = AuditFailure(line: record.seq, seq: record.seq, problem: problem)
-        return true
+        return false
       }
       events = record.seq
-      headHash = record.hash
       if !wanted.isEmpty && wanted.contains(record.seq) { checkpointHashes[record.seq] = record.hash }
       return true
     }
@@ -296,10 +309,15 @@ public enum Audit {
     private static func replayBatch(_ records: inout [EventRecord], into replay: inout Replay) {
       records.withUnsafeMutableBufferPointer { records in
         guard let base = records.baseAddress else { return }
+        var lastPassed: Int?
         for index in records.indices {
           let record = (base + index).move()
-          _ = replay.accept(record)
+          if replay.accept(record) { lastPassed = index }
           (base + index).initialize(to: record)
+        }
+        if let lastPassed {
+          replay.headHash = records[lastPassed].hash
+          replay.state.headHash = replay.headHash
         }
       }
     }
@@ -317,7 +335,7 @@ public enum Audit {
       ended.wait()
       // Moved out, not copied: the thread's closure may still hold the pipeline for a moment, and a
       // copy would leave the state's tables shared (the next change to one would copy it whole).
-      var result = Replay(checkpoints: [])
+      var result = Replay(checkpoints: [], keepingPostings: false)
       swap(&result, &replay)
       return result
     }
@@ -329,12 +347,16 @@ public enum Audit {
   /// Only the accounts an event moves can change, so checking them after each event holds the whole
   /// ledger to the invariants that `invariantProblem` checks by scanning every account; the audit runs
   /// that full scan too, once, at the end.
-  static func applyChecked(_ record: EventRecord, to state: inout LedgerState) -> AuditProblem? {
+  static func applyChecked(_ record: EventRecord, to state: inout LedgerState, keepingPostings: Bool = true)
+    -> AuditProblem?
+  {
     guard let transfer = state.transfer(for: record.event) else {
-      state.apply(record, transfer: nil, recordingID: false)
+      state.apply(record, transfer: nil, recordingID: false, keepingHead: false)
       return nil
     }
-    guard let posted = state.apply(record, transfer: transfer, recordingID: false) else { return nil }
+    let posted = state.apply(
+      record, transfer: transfer, recordingID: false, keepingHead: false, keepingPostings: keepingPostings)
+    guard let posted else { return nil }
     let (before, after) = (posted.before, posted.after)
     if transfer.from != .issued && after.from < .zero {
       return .invariant("account \(transfer.from) is below zero (\(after.from))")

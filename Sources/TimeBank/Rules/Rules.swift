@@ -318,9 +318,9 @@ private struct Checker {
   /// Coordinator whose scope covers a record: all, the record's team, or (no team) one of the member's.
   func coordinatorCovers(_ entry: ServiceEntry) -> Bool {
     guard entry.team == nil else { return coordinatorCovers(entry, memberTeams: []) }
-    // The member's teams read in place (a copy of the member would count its texts up and down).
-    return state.members.read(entry.member) { coordinatorCovers(entry, memberTeams: $0.teams) }
-      ?? coordinatorCovers(entry, memberTeams: [])
+    // The member's teams read out where the member is kept (a copy of the member would count its
+    // texts up and down too).
+    return coordinatorCovers(entry, memberTeams: state.members.read(entry.member) { $0.teams } ?? [])
   }
 
   /// `coordinatorCovers(_:)` when the caller has the member's teams already.
@@ -360,7 +360,7 @@ private struct Checker {
     switch account {
     case .member(let id):
       if actor.asMember == id { return }
-      if coordinatorMayHandOut, state.members.read(id, { coordinatorCoversMember($0) }) == true { return }
+      if coordinatorMayHandOut, state.members.read(id, { $0.teams }).map(coordinatorCoversMember(teams:)) == true { return }
       throw .notAccountHolder(account: account, actor: actor)
     case .card:
       guard holds(.admin) || holds(.coordinator, where: { $0 == .all }) else {
@@ -374,7 +374,7 @@ private struct Checker {
 
   func mayHandOut(_ account: AccountID, action: String) throws(Rejection) {
     if holds(.admin) { return }
-    if case .member(let id) = account, state.members.read(id, { coordinatorCoversMember($0) }) == true {
+    if case .member(let id) = account, state.members.read(id, { $0.teams }).map(coordinatorCoversMember(teams:)) == true {
       return
     }
     if holds(.coordinator, where: { $0 == .all }) { return }
@@ -382,22 +382,27 @@ private struct Checker {
       actor: actor, action: action, needs: "admin or a coordinator for the account's member")
   }
 
-  func coordinatorCoversMember(_ member: borrowing MemberState) -> Bool {
+  /// Coordinator whose scope covers a member in `teams` (the member's teams, read out of the member:
+  /// a member lent to a function the compiler cannot see through is copied whole first).
+  func coordinatorCoversMember(teams: Set<TeamID>) -> Bool {
     holds(.coordinator) { scope in
       switch scope {
       case .all: true
-      case .team(let team): member.teams.contains(team)
+      case .team(let team): teams.contains(team)
       case .branch: false
       }
     }
   }
 
   func serviceRecord(_ entry: ServiceEntry) throws(Rejection) {
-    // The member is read where it is: a copy would count its teams and texts up and down.
-    let known: Void? = try state.members.read(entry.member) { member throws(Rejection) in
-      try serviceRecord(entry, by: member)
+    // What the rules need of the member, read out where it is kept: lent to the checks themselves,
+    // which the compiler cannot see through, the member was copied whole (its texts counted up and
+    // down); this way only its teams are.
+    let member = state.members.read(entry.member) { member in
+      (left: member.left, joined: member.registration.joined, teams: member.teams)
     }
-    guard known != nil else { throw .unknownMember(entry.member) }
+    guard let member else { throw .unknownMember(entry.member) }
+    try serviceRecord(entry, left: member.left, joined: member.joined, teams: member.teams)
     guard entry.minutes.value > 0 else { throw .nonPositiveMinutes(entry.minutes) }
     let cap = LedgerState.withPolicy(on: entry.date, in: state.policies) { $0.dailyCap }
     let already = state.minutesByDay[MemberDay(entry.member, entry.date)] ?? .zero
@@ -441,28 +446,30 @@ private struct Checker {
       scope == .all || (branch.map { scope == .branch($0) } ?? false)
     }
     if isSecretary { return }
-    if state.members.read(member, { coordinatorCoversMember($0) }) == true { return }
+    if state.members.read(member, { $0.teams }).map(coordinatorCoversMember(teams:)) == true { return }
     throw .notAuthorised(
       actor: actor, action: action, needs: "secretary of the branch, or a coordinator for the member's team")
   }
 
   /// The checks of `serviceRecord` that read the member, in the order the rules give them.
-  private func serviceRecord(_ entry: ServiceEntry, by member: borrowing MemberState) throws(Rejection) {
+  private func serviceRecord(
+    _ entry: ServiceEntry, left: LocalDate?, joined: LocalDate, teams: Set<TeamID>
+  ) throws(Rejection) {
     if let team = entry.team, !state.teams.contains(team) { throw .unknownTeam(team) }
     guard actor.asMember != entry.member else { throw .ownService(member: entry.member, actor: actor) }
-    guard coordinatorCovers(entry, memberTeams: entry.team == nil ? member.teams : []) else {
+    guard coordinatorCovers(entry, memberTeams: entry.team == nil ? teams : []) else {
       let scope = entry.team.map { "team:\($0)" } ?? "one of the member's teams"
       throw .notAuthorised(actor: actor, action: "record service", needs: "coordinator for \(scope)")
     }
     // Someone who left is in no team any more; their service before leaving may still be recorded.
-    if let team = entry.team, member.left == nil, !member.teams.contains(team) {
+    if let team = entry.team, left == nil, !teams.contains(team) {
       throw .notInTeam(member: entry.member, team: team)
     }
     try notFuture(entry.date, field: "date")
-    guard entry.date >= member.registration.joined else {
-      throw .beforeJoined(member: entry.member, date: entry.date, joined: member.registration.joined)
+    guard entry.date >= joined else {
+      throw .beforeJoined(member: entry.member, date: entry.date, joined: joined)
     }
-    if let left = member.left, entry.date > left { throw .memberLeft(member: entry.member, left: left) }
+    if let left = left, entry.date > left { throw .memberLeft(member: entry.member, left: left) }
   }
 
   func member(_ id: MemberID) throws(Rejection) -> MemberState {
