@@ -54,6 +54,14 @@ struct FingerprintSet {
   /// A set with room for `expected` fingerprints before a second table is needed.
   init(expected: Int) { tables = [Table(slots: max(16, expected + expected / 3 + 1))] }
 
+  /// Reads the slot each of `fingerprints` will be looked for in first, all at once, before they are
+  /// inserted one by one: the slots are spread over megabytes, and reads that do not wait for each
+  /// other overlap, where the inserts, one after another, each waited for memory in turn.
+  /// - Returns: something of what was read, so that the reads are not left out.
+  func touch(_ fingerprints: UnsafeBufferPointer<UInt64>) -> UInt32 {
+    tables[tables.count - 1].touch(fingerprints)
+  }
+
   /// Adds `fingerprint`; false, changing nothing, when it (or one taken for it) is here already.
   mutating func insert(_ fingerprint: UInt64) -> Bool {
     let high = max(UInt32(truncatingIfNeeded: fingerprint >> 32), 1)
@@ -77,6 +85,14 @@ struct FingerprintSet {
 
     /// The home slot of a fingerprint whose low bits are `low`: `low` scaled to the table's size.
     private func home(_ low: UInt32) -> Int { Int((UInt64(low) &* UInt64(slots.count)) >> 32) }
+
+    func touch(_ fingerprints: UnsafeBufferPointer<UInt64>) -> UInt32 {
+      slots.withUnsafeBufferPointer { slots in
+        var sum: UInt32 = 0
+        for fingerprint in fingerprints { sum &+= slots[home(UInt32(truncatingIfNeeded: fingerprint))] }
+        return sum
+      }
+    }
 
     func contains(_ high: UInt32, home low: UInt32) -> Bool {
       slots.withUnsafeBufferPointer { slots in
@@ -253,6 +269,8 @@ private struct ChainCheck {
   /// How ids are held: `scan.ids`, or `fingerprints`.
   private let idCheck: IDCheck
   private var fingerprints = FingerprintSet(expected: 0)
+  /// What `FingerprintSet.touch` read, kept so that its reads stay.
+  private var touched: UInt32 = 0
   /// The `seq` of the first line before file offset `end` whose id is `id`, read again from the start.
   private let firstSeq: (_ id: String, _ end: Int) -> Result<Int?, LogError>
   /// Why the scan stopped when reading the lines again failed.
@@ -309,15 +327,23 @@ private struct ChainCheck {
         ends.append(end)
         cursor = end + 1
       }
-      return starts.isEmpty ? nil : DecodeJob(window, starts: starts, ends: ends)
+      guard !starts.isEmpty else { return nil }
+      if case .fingerprints(let fingerprint) = idCheck {
+        return DecodeJob(window, starts: starts, ends: ends, fingerprint: fingerprint)
+      }
+      return DecodeJob(window, starts: starts, ends: ends, fingerprint: nil)
     }
     var position = 0
     var next = isDone ? nil : nextStep()
     while let job = next {
       job.wait()
       next = nextStep()
+      if let fingerprints = job.fingerprints { touched &+= self.fingerprints.touch(UnsafeBufferPointer(fingerprints)) }
       for index in job.ends.indices {
-        guard accept(job.take(index), lineEnd: offset + job.ends[index], body) else { break }
+        let fingerprint = job.fingerprints?[index] ?? 0
+        guard accept(job.take(index), lineEnd: offset + job.ends[index], fingerprint: fingerprint, body) else {
+          break
+        }
       }
       position = job.ends[job.ends.count - 1] + 1
       if isDone {
@@ -330,8 +356,10 @@ private struct ChainCheck {
   }
 
   /// The chain checks of `LogReader.verify`, for one decoded line ending (before its `\n`) at `lineEnd`.
+  /// - Parameter fingerprint: the fingerprint of the line's id, when ids are checked by fingerprint.
   private mutating func accept(
-    _ result: consuming Result<EventRecord, LineProblem>, lineEnd: Int, _ body: (__owned EventRecord) -> Bool
+    _ result: consuming Result<EventRecord, LineProblem>, lineEnd: Int, fingerprint: UInt64,
+    _ body: (__owned EventRecord) -> Bool
   ) -> Bool {
     let lineNumber = scan.lines + 1
     let expectedSeq = scan.lines + 1
@@ -364,8 +392,8 @@ private struct ChainCheck {
         scan.ids[record.id] = first
         return fail(.duplicateID(record.id, firstSeq: first))
       }
-    case .fingerprints(let fingerprint):
-      if !fingerprints.insert(fingerprint(record.id)) {
+    case .fingerprints:
+      if !fingerprints.insert(fingerprint) {
         // The same id, or another with the same fingerprint: the lines before this one settle it.
         switch firstSeq(record.id, lineStart) {
         case .success(let first?): return fail(.duplicateID(record.id, firstSeq: first))
@@ -412,18 +440,26 @@ private final class DecodeJob {
   let ends: [Int]
   private let starts: [Int]
   private let results: UnsafeMutableBufferPointer<Result<EventRecord, LineProblem>>
+  /// The fingerprint of each line's id (0 for a line that did not decode), when asked for.
+  let fingerprints: UnsafeMutableBufferPointer<UInt64>?
   /// Results from this index on are still in `results` (the earlier ones were taken).
   private var untaken = 0
   private let group = DispatchGroup()
 
-  /// Starts decoding the lines `window[starts[i]..<ends[i]]`; `window` must stay valid until `wait()`.
-  init(_ window: UnsafeBufferPointer<UInt8>, starts: [Int], ends: [Int]) {
+  /// Starts decoding the lines `window[starts[i]..<ends[i]]`, and working out the fingerprints of their
+  /// ids with `fingerprint` if given; `window` must stay valid until `wait()`.
+  init(
+    _ window: UnsafeBufferPointer<UInt8>, starts: [Int], ends: [Int],
+    fingerprint: (@Sendable (String) -> UInt64)?
+  ) {
     self.starts = starts
     self.ends = ends
     let count = starts.count
     results = .allocate(capacity: count)
+    fingerprints = fingerprint.map { _ in .allocate(capacity: count) }
     let chunks = min(DecodeJob.workers, max(1, count / 64))
-    let shared = UncheckedSendable((window: window, starts: starts, ends: ends, results: results))
+    let shared = UncheckedSendable(
+      (window: window, starts: starts, ends: ends, results: results, fingerprints: fingerprints))
     for chunk in 0..<chunks {
       DispatchQueue.global().async(group: group) {
         let job = shared.value
@@ -442,15 +478,18 @@ private final class DecodeJob {
         var previousHash: String?
         for (offset, line) in lines.enumerated() {
           var result = DecodeJob.decode(line, bodyDigest: digests[offset])
+          var idFingerprint: UInt64 = 0
           if case .success(var record) = result {
             if let previousHash, record.prev == previousHash {
               record.prev = previousHash
               result = .success(record)
             }
             previousHash = record.hash
+            if let fingerprint { idFingerprint = fingerprint(record.id) }
           } else {
             previousHash = nil
           }
+          job.fingerprints?[range.lowerBound + offset] = idFingerprint
           (job.results.baseAddress.unsafelyUnwrapped + range.lowerBound + offset).initialize(to: result)
         }
       }
@@ -463,6 +502,7 @@ private final class DecodeJob {
       _ = UnsafeMutableBufferPointer(rebasing: results[untaken...]).deinitialize()
     }
     results.deallocate()
+    fingerprints?.deallocate()
   }
 
   /// Returns once every worker is done.
