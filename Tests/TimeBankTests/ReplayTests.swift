@@ -199,6 +199,57 @@ import Testing
 
   // MARK: - Prefixes
 
+  /// The rules read team membership from the team's side (`TeamState.members`), the views from the
+  /// member's (`MemberState.teams`): after every line of the demo and of the article's ledger (joins,
+  /// moves between teams, members who left), the two sides agree.
+  @Test func membersTeamsAndTeamsMembersAgreeAfterEveryLine() throws {
+    for log in [try FastPathLogs.demo(), try FastPathLogs.article()] {
+      var records = try FastPathLogs.records(log)
+      // Then some members move to another team, leave a team, or leave the community (the fold is
+      // applied as it is, without the rules, so these need not be a valid log).
+      let replayed = LedgerState(replaying: records)
+      let teams = replayed.teams.keys.sorted()
+      let joined = replayed.members.filter { !$0.value.teams.isEmpty }.keys.sorted().prefix(6)
+      #expect(joined.count == 6 && teams.count >= 2)
+      let last = records[records.count - 1]
+      let date = replayed.localDate(of: last.at)
+      for (index, member) in joined.enumerated() {
+        let team = try #require(replayed.members[member]?.teams.first)
+        let other = teams.first { $0 != team } ?? team
+        var moves: [Event] = [.teamJoined(team: other, member: member, date: date)]
+        switch index % 3 {
+        case 0: moves.append(.teamLeft(team: team, member: member, date: date))
+        case 1: moves.append(.memberLeft(member: member, date: date))
+        default: moves += [.teamLeft(team: other, member: member, date: date), .memberLeft(member: member, date: date)]
+        }
+        for event in moves {
+          records.append(
+            EventRecord(
+              seq: records.count + 1, id: "move-\(records.count + 1)", at: last.at, actor: last.actor, event: event,
+              prev: "", hash: ""))
+        }
+      }
+      var state = LedgerState()
+      var checked = 0
+      for record in records {
+        state.apply(record)
+        switch record.event {
+        case .teamJoined, .teamLeft, .memberLeft, .teamCreated, .memberRegistered: break
+        default: continue
+        }
+        for (member, memberState) in state.members {
+          for (team, teamState) in state.teams {
+            #expect(
+              memberState.teams.contains(team) == teamState.members.contains(member),
+              "seq \(record.seq): \(member) and \(team)")
+          }
+        }
+        checked += 1
+      }
+      #expect(checked > 50 && state.teams.contains { !$0.value.members.isEmpty })
+    }
+  }
+
   @Test func prefixAtSeqEqualsReplayingTheFirstLines() throws {
     let directory = try TestDirectory()
     let path = directory.file("demo.jsonl")

@@ -360,7 +360,7 @@ private struct Checker {
     switch account {
     case .member(let id):
       if actor.asMember == id { return }
-      if coordinatorMayHandOut, state.members.read(id, { $0.teams }).map(coordinatorCoversMember(teams:)) == true { return }
+      if coordinatorMayHandOut, coordinatorCoversMember(id) { return }
       throw .notAccountHolder(account: account, actor: actor)
     case .card:
       guard holds(.admin) || holds(.coordinator, where: { $0 == .all }) else {
@@ -374,7 +374,7 @@ private struct Checker {
 
   func mayHandOut(_ account: AccountID, action: String) throws(Rejection) {
     if holds(.admin) { return }
-    if case .member(let id) = account, state.members.read(id, { $0.teams }).map(coordinatorCoversMember(teams:)) == true {
+    if case .member(let id) = account, coordinatorCoversMember(id) {
       return
     }
     if holds(.coordinator, where: { $0 == .all }) { return }
@@ -382,24 +382,33 @@ private struct Checker {
       actor: actor, action: action, needs: "admin or a coordinator for the account's member")
   }
 
-  /// Coordinator whose scope covers a member in `teams` (the member's teams, read out of the member:
-  /// a member lent to a function the compiler cannot see through is copied whole first).
-  func coordinatorCoversMember(teams: Set<TeamID>) -> Bool {
-    holds(.coordinator) { scope in
+  /// Coordinator whose scope covers a registered member: all, or a team the member is in.
+  ///
+  /// Membership is read from the team's side (`TeamState.members`; the fold keeps the two sides alike):
+  /// a community has a few dozen teams, whose member sets stay in the caches, where each of thousands
+  /// of members' own sets had to come from memory.
+  func coordinatorCoversMember(_ member: MemberID) -> Bool {
+    guard state.members.contains(member) else { return false }
+    return holds(.coordinator) { scope in
       switch scope {
       case .all: true
-      case .team(let team): teams.contains(team)
+      case .team(let team): isInTeam(member, team) == true
       case .branch: false
       }
     }
   }
 
+  /// Whether `member` is in `team` now; nil when there is no such team. See `coordinatorCoversMember`.
+  func isInTeam(_ member: MemberID, _ team: TeamID) -> Bool? {
+    state.teams.read(team) { $0.members.contains(member) }
+  }
+
   func serviceRecord(_ entry: ServiceEntry) throws(Rejection) {
     // What the rules need of the member, read out where it is kept: lent to the checks themselves,
     // which the compiler cannot see through, the member was copied whole (its texts counted up and
-    // down); this way only its teams are.
+    // down). Its teams only when the record names none (see `coordinatorCoversMember`).
     let member = state.members.read(entry.member) { member in
-      (left: member.left, joined: member.registration.joined, teams: member.teams)
+      (left: member.left, joined: member.registration.joined, teams: entry.team == nil ? member.teams : [])
     }
     guard let member else { throw .unknownMember(entry.member) }
     try serviceRecord(entry, left: member.left, joined: member.joined, teams: member.teams)
@@ -446,23 +455,28 @@ private struct Checker {
       scope == .all || (branch.map { scope == .branch($0) } ?? false)
     }
     if isSecretary { return }
-    if state.members.read(member, { $0.teams }).map(coordinatorCoversMember(teams:)) == true { return }
+    if coordinatorCoversMember(member) { return }
     throw .notAuthorised(
       actor: actor, action: action, needs: "secretary of the branch, or a coordinator for the member's team")
   }
 
-  /// The checks of `serviceRecord` that read the member, in the order the rules give them.
+  /// The checks of `serviceRecord` that read the member, in the order the rules give them; `teams` are
+  /// the member's teams when the record names no team.
   private func serviceRecord(
     _ entry: ServiceEntry, left: LocalDate?, joined: LocalDate, teams: Set<TeamID>
   ) throws(Rejection) {
-    if let team = entry.team, !state.teams.contains(team) { throw .unknownTeam(team) }
+    var isInTeam = true
+    if let team = entry.team {
+      guard let inTeam = self.isInTeam(entry.member, team) else { throw .unknownTeam(team) }
+      isInTeam = inTeam
+    }
     guard actor.asMember != entry.member else { throw .ownService(member: entry.member, actor: actor) }
     guard coordinatorCovers(entry, memberTeams: entry.team == nil ? teams : []) else {
       let scope = entry.team.map { "team:\($0)" } ?? "one of the member's teams"
       throw .notAuthorised(actor: actor, action: "record service", needs: "coordinator for \(scope)")
     }
     // Someone who left is in no team any more; their service before leaving may still be recorded.
-    if let team = entry.team, left == nil, !teams.contains(team) {
+    if let team = entry.team, left == nil, !isInTeam {
       throw .notInTeam(member: entry.member, team: team)
     }
     try notFuture(entry.date, field: "date")
