@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TimeBank
 
 /// One full audit of a log, in this process, phase by phase: read the bytes, `Audit.run` (every hash,
@@ -61,24 +62,39 @@ struct AuditProbe: Sendable {
     let lastDate = lastAt.map { state.localDate(of: $0) }
     let community = CommunityLedger(name: state.community, state: state, lastEventDate: lastDate)
     let window = ReportWindow()
-    clock = Stopwatch()
-    let balances = Balances.all(in: state)
-    probe.balancesSeconds = clock.seconds
-    clock = Stopwatch()
-    let teams = TeamStatistics([community], window: window)
-    probe.teamsSeconds = clock.seconds
-    clock = Stopwatch()
     let year = lastDate?.year ?? CommunityPlan.firstDate.year
-    let party = PartyParticipation([community], window: window, year: year)
-    probe.partySeconds = clock.seconds
+    // The projections are independent reads of one state: built on both cores, team statistics on
+    // one, the rest on the other. Each is timed on its own thread; the phase is their wall time.
+    let timings = Mutex<[String: Double]>([:])
+    let checksum = Mutex(0)
     clock = Stopwatch()
-    let summary = CommunitySummary([community], window: window)
-    probe.communitySeconds = clock.seconds
-    probe.projectionSeconds =
-      probe.balancesSeconds + probe.teamsSeconds + probe.partySeconds + probe.communitySeconds
-    probe.checksum =
-      balances.count + teams.rows.count + party.members.count + party.branches.count
-      + summary.registeredVolunteers
+    DispatchQueue.concurrentPerform(iterations: 2) { half in
+      var watch = Stopwatch()
+      if half == 0 {
+        let teams = TeamStatistics([community], window: window)
+        timings.withLock { $0["teams"] = watch.seconds }
+        checksum.withLock { $0 += teams.rows.count }
+      } else {
+        let balances = Balances.all(in: state)
+        timings.withLock { $0["balances"] = watch.seconds }
+        watch = Stopwatch()
+        let party = PartyParticipation([community], window: window, year: year)
+        timings.withLock { $0["party"] = watch.seconds }
+        watch = Stopwatch()
+        let summary = CommunitySummary([community], window: window)
+        timings.withLock { $0["community"] = watch.seconds }
+        checksum.withLock {
+          $0 += balances.count + party.members.count + party.branches.count + summary.registeredVolunteers
+        }
+      }
+    }
+    probe.projectionSeconds = clock.seconds
+    let seconds = timings.withLock { $0 }
+    probe.balancesSeconds = seconds["balances"] ?? 0
+    probe.teamsSeconds = seconds["teams"] ?? 0
+    probe.partySeconds = seconds["party"] ?? 0
+    probe.communitySeconds = seconds["community"] ?? 0
+    probe.checksum = checksum.withLock { $0 }
     probe.peakMemoryBytes = ProcessFacts.peakMemoryBytes()
     return probe
   }
