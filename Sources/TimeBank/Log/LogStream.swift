@@ -54,14 +54,6 @@ struct FingerprintSet {
   /// A set with room for `expected` fingerprints before a second table is needed.
   init(expected: Int) { tables = [Table(slots: max(16, expected + expected / 3 + 1))] }
 
-  /// Reads the slot each of `fingerprints` will be looked for in first, all at once, before they are
-  /// inserted one by one: the slots are spread over megabytes, and reads that do not wait for each
-  /// other overlap, where the inserts, one after another, each waited for memory in turn.
-  /// - Returns: something of what was read, so that the reads are not left out.
-  func touch(_ fingerprints: UnsafeBufferPointer<UInt64>) -> UInt32 {
-    tables[tables.count - 1].touch(fingerprints)
-  }
-
   /// Adds `fingerprint`; false, changing nothing, when it (or one taken for it) is here already.
   mutating func insert(_ fingerprint: UInt64) -> Bool {
     let high = max(UInt32(truncatingIfNeeded: fingerprint >> 32), 1)
@@ -85,14 +77,6 @@ struct FingerprintSet {
 
     /// The home slot of a fingerprint whose low bits are `low`: `low` scaled to the table's size.
     private func home(_ low: UInt32) -> Int { Int((UInt64(low) &* UInt64(slots.count)) >> 32) }
-
-    func touch(_ fingerprints: UnsafeBufferPointer<UInt64>) -> UInt32 {
-      slots.withUnsafeBufferPointer { slots in
-        var sum: UInt32 = 0
-        for fingerprint in fingerprints { sum &+= slots[home(UInt32(truncatingIfNeeded: fingerprint))] }
-        return sum
-      }
-    }
 
     func contains(_ high: UInt32, home low: UInt32) -> Bool {
       slots.withUnsafeBufferPointer { slots in
@@ -269,8 +253,6 @@ private struct ChainCheck {
   /// How ids are held: `scan.ids`, or `fingerprints`.
   private let idCheck: IDCheck
   private var fingerprints = FingerprintSet(expected: 0)
-  /// What `FingerprintSet.touch` read, kept so that its reads stay.
-  private var touched: UInt32 = 0
   /// The `seq` of the first line before file offset `end` whose id is `id`, read again from the start.
   private let firstSeq: (_ id: String, _ end: Int) -> Result<Int?, LogError>
   /// Why the scan stopped when reading the lines again failed.
@@ -338,7 +320,6 @@ private struct ChainCheck {
     while let job = next {
       job.wait()
       next = nextStep()
-      if let fingerprints = job.fingerprints { touched &+= self.fingerprints.touch(UnsafeBufferPointer(fingerprints)) }
       for index in job.ends.indices {
         let fingerprint = job.fingerprints?[index] ?? 0
         guard accept(job.take(index), lineEnd: offset + job.ends[index], fingerprint: fingerprint, body) else {
