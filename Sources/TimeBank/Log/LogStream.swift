@@ -44,8 +44,9 @@ enum IDCheck {
 /// length, one table nearly always holds them all.
 ///
 /// Two fingerprints are taken for one when their high bits match and one lies where the other probes:
-/// about once in 2^32 insertions per slot probed (once in a few thousand million-line audits). The scan
-/// then reads the lines again to settle it, so a false match costs time, never a wrong verdict.
+/// about once in 2^32 insertions per slot probed (at a million lines, with about five slots probed
+/// each, once in a thousand audits). The scan then reads the lines again to settle it, so a false
+/// match costs time, never a wrong verdict.
 struct FingerprintSet {
   /// Full tables, then the one being filled.
   private var tables: [Table]
