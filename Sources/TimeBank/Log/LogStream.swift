@@ -30,6 +30,11 @@ enum IDCheck {
   /// merely share a fingerprint are never taken for one: a collision costs time, never a wrong verdict.
   case fingerprints(_ fingerprint: @Sendable (String) -> UInt64)
 
+  /// The fingerprint function, if ids are checked by fingerprint.
+  var fingerprint: (@Sendable (String) -> UInt64)? {
+    if case .fingerprints(let fingerprint) = self { fingerprint } else { nil }
+  }
+
   /// The fingerprint the audit uses: the ids' table hash under a seed of its own, fresh each process.
   static let seeded = IDCheck.fingerprints { TableHash.string($0, seed: IDCheck.seed) }
   private static let seed = TableHash.seed ^ 0x6964_5f66_696e_6765
@@ -132,16 +137,21 @@ public enum LogStream {
   ) -> LogScan {
     var chain = ChainCheck(
       totalLength: bytes.count, committedLength: committedLength, ids: ids, progress: progress,
-      firstSeq: { id, end in .success(firstSeq(of: id, in: UnsafeBufferPointer(rebasing: bytes[..<end]))) })
+      firstSeq: { id, end in
+        .success(firstSeq(of: id) { scan(UnsafeBufferPointer(rebasing: bytes[..<end]), ids: .table, $0) })
+      })
     _ = chain.consume(bytes, at: 0, body)
     return chain.finish()
   }
 
-  /// The `seq` of the first line of `bytes` with id `id`, read with a table of ids: how a scan that
-  /// keeps fingerprints settles a fingerprint seen before (the lines were verified once already).
-  static func firstSeq(of id: String, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+  /// The `seq` of the first line with id `id` that `scan` hands on (the scan stops there): how a scan
+  /// that keeps fingerprints settles a fingerprint seen before, reading the lines before it again with
+  /// a table of ids (they were verified once already).
+  private static func firstSeq<Failure: Error>(
+    of id: String, _ scan: ((__owned EventRecord) -> Bool) throws(Failure) -> LogScan
+  ) throws(Failure) -> Int? {
     var first: Int?
-    _ = scan(bytes, ids: .table) { record in
+    _ = try scan { record in
       if record.id == id { first = record.seq }
       return first == nil
     }
@@ -189,15 +199,10 @@ public enum LogStream {
       committedLength: committedLength ?? LogFile.committedLength(of: file.path, fileLength: length),
       ids: ids, progress: progress,
       firstSeq: { id, end in
-        // The lines before `end` again, with a table (rare: a repeated id, or a shared fingerprint).
-        var first: Int?
-        let result = Result { () throws(LogError) -> LogScan in
-          try scan(file, committedLength: end, ids: .table) { record in
-            if record.id == id { first = record.seq }
-            return first == nil
-          }
+        // The lines before `end` again (rare: a repeated id, or a shared fingerprint).
+        Result { () throws(LogError) -> Int? in
+          try firstSeq(of: id) { body throws(LogError) in try scan(file, committedLength: end, ids: .table, body) }
         }
-        return result.map { _ in first }
       })
     chain.resume(from: &start)
     // Up to 4 MiB at a time (about 12,000 lines; 16 MiB cost 12 MB more at the peak and was no faster
@@ -311,10 +316,7 @@ private struct ChainCheck {
         cursor = end + 1
       }
       guard !starts.isEmpty else { return nil }
-      if case .fingerprints(let fingerprint) = idCheck {
-        return DecodeJob(window, starts: starts, ends: ends, fingerprint: fingerprint)
-      }
-      return DecodeJob(window, starts: starts, ends: ends, fingerprint: nil)
+      return DecodeJob(window, starts: starts, ends: ends, fingerprint: idCheck.fingerprint)
     }
     var position = 0
     var next = isDone ? nil : nextStep()
