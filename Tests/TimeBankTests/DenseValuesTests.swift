@@ -274,3 +274,32 @@ import Testing
     #expect(live.count == 0)
   }
 }
+
+/// The tables' key hash (`TableHash`): every byte of a key counts, wherever its bytes are kept.
+@Suite struct TableHashTests {
+  /// Keys of 0 to 24 bytes, each byte changed in turn (a bit low and a bit high), hash apart from the
+  /// key and from each other, and a string hashes as its bytes, whether kept inline or on the heap.
+  @Test func everyByteCounts() {
+    let seed: UInt64 = 0x1234_5678_9abc_def0
+    for length in 0...24 {
+      let key = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+      let hash = key.withUnsafeBytes { TableHash.bytes($0, seed: seed) }
+      var seen: Set<UInt64> = [hash]
+      for index in key.indices {
+        for bit in [0, 6] as [UInt8] {
+          var changed = key
+          changed[index] ^= 1 << bit
+          let changedHash = changed.withUnsafeBytes { TableHash.bytes($0, seed: seed) }
+          #expect(seen.insert(changedHash).inserted, "length \(length), byte \(index), bit \(bit)")
+        }
+      }
+      // One byte longer (a zero byte) is another key.
+      let longer = (key + [0]).withUnsafeBytes { TableHash.bytes($0, seed: seed) }
+      #expect(longer != hash, "length \(length)")
+      // Up to 15 bytes a string is kept inside its value, longer ones on the heap: both as the bytes.
+      let text = String(decoding: key, as: UTF8.self)
+      #expect(TableHash.string(text, seed: seed) == hash, "length \(length)")
+      #expect(TableHash.string(text, seed: seed ^ 1) != hash, "length \(length)")
+    }
+  }
+}

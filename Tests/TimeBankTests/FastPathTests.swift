@@ -765,6 +765,92 @@ extension FastPathTests {
     #expect(lean.state == expected)
   }
 
+  /// The totals the audit works out once at its end instead of line by line (the points pending records
+  /// would earn, the minutes confirmed per member) come out as a replay keeps them, also across policy
+  /// changes, after which a replay works the pending points out afresh.
+  @Test func auditSettlesTheTotalsAsAReplayKeepsThem() throws {
+    var records = try FastPathLogs.records(try FastPathLogs.demo())
+    // Cut just after the last service recorded, so that a record is still pending at the end.
+    let last = try #require(records.lastIndex { if case .serviceRecorded = $0.event { true } else { false } })
+    records = Array(records.prefix(last + 1))
+    let admin = records[0].actor
+    for (index, rate) in [(records.count * 2 / 3, 300), (records.count / 3, 200)] {
+      // In force from a date after every record's, so that the points confirmed later still agree.
+      let change = Event.policyChanged(
+        effective: try TestSupport.date("2099-01-01"), policy: Policy(pointsPerHour: Points(hundredths: Int64(rate) * 100)))
+      records.insert(
+        EventRecord(
+          seq: 0, id: "policy-\(rate)", at: records[index].at, actor: admin, event: change, prev: "", hash: ""),
+        at: index)
+    }
+    let log = FastPathLogs.chain(records)
+    let directory = try TestDirectory()
+    let path = directory.file("demo-policies.jsonl")
+    try Data(log).write(to: URL(fileURLWithPath: path))
+    var (report, state) = try Audit.run(LogFile.openForReading(path))
+    let expected = LedgerState(replaying: try FastPathLogs.records(log))
+    #expect(report.isClean && expected.policies.count == 3)
+    // Pending points both owed and settled to zero, and minutes confirmed, for the comparison to bite.
+    #expect(expected.pendingPoints.contains { $0.value > .zero })
+    #expect(expected.pendingPoints.contains { $0.value == .zero })
+    #expect(expected.members.contains { $0.value.confirmedMinutes > .zero })
+    #expect(state.pendingPoints == expected.pendingPoints)
+    #expect(state.members == expected.members)
+    state.ids = expected.ids
+    for (account, totals) in expected.accounts { state.accounts[account]?.postingSeqs = totals.postingSeqs }
+    #expect(state == expected)
+  }
+
+  /// The audit keeps the roles of the actor of the line before while the same actor writes on; a line
+  /// that changes the actor's own roles must not leave the old ones kept. An admin who gives up the role
+  /// (another admin named first) and then creates a team is refused there; one who takes a
+  /// coordinator's role may then record a party activity on the next line (which an admin alone may
+  /// not), as the reference audit says.
+  @Test func auditSeesAnActorsOwnRoleChangeOnTheNextLine() throws {
+    let records = try FastPathLogs.records(try FastPathLogs.demo())
+    let admin = records[0].actor
+    let at = try #require(records.last).at
+    func line(_ id: String, _ event: Event) -> EventRecord {
+      EventRecord(seq: 0, id: id, at: at, actor: admin, event: event, prev: "", hash: "")
+    }
+    let team = Event.teamCreated(team: TeamID("new-team"), name: "新队", kind: .serviceTeam)
+    let givenUp =
+      records + [
+        line("grant-admin-2", .roleGranted(actor: ActorID("admin-2"), role: .admin, scope: .all)),
+        line("give-up", .roleRevoked(actor: admin, role: .admin, scope: .all)),
+        line("team", team),
+      ]
+    let refused = FastPathLogs.chain(givenUp)
+    let report = Audit.run(refused)
+    #expect(report.failure?.line == records.count + 3)
+    guard case .rule(.notAuthorised)? = report.failure?.problem else {
+      Issue.record("expected a refusal for want of the admin role, got \(String(describing: report.failure))")
+      return
+    }
+    #expect(report == ReferenceAudit.run(refused))
+    // Taken back on the next line by another admin: the same line is then accepted.
+    let retaken =
+      records + [
+        line("grant-admin-2", .roleGranted(actor: ActorID("admin-2"), role: .admin, scope: .all)),
+        line("give-up", .roleRevoked(actor: admin, role: .admin, scope: .all)),
+        EventRecord(
+          seq: 0, id: "back", at: at, actor: ActorID("admin-2"),
+          event: .roleGranted(actor: admin, role: .admin, scope: .all), prev: "", hash: ""),
+        line("team", team),
+      ]
+    let accepted = FastPathLogs.chain(retaken)
+    #expect(Audit.run(accepted).isClean && ReferenceAudit.run(accepted).isClean)
+    // A coordinator's role taken, then used on the next line.
+    let activity = try #require(
+      records.first { if case .partyActivityRecorded = $0.event { true } else { false } })
+    let recorded = line("party", activity.event)
+    let withoutRole = FastPathLogs.chain(records + [recorded])
+    #expect(Audit.run(withoutRole).failure?.line == records.count + 1)
+    let withRole = FastPathLogs.chain(
+      records + [line("coordinate", .roleGranted(actor: admin, role: .coordinator, scope: .all)), recorded])
+    #expect(Audit.run(withRole).isClean && ReferenceAudit.run(withRole).isClean)
+  }
+
   /// A rule broken, then a torn tail: the old audit reported both.
   @Test func auditReportsATornTailAfterABrokenRule() throws {
     let records = try FastPathLogs.records(try FastPathLogs.demo())

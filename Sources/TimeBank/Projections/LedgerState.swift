@@ -318,14 +318,40 @@ public struct LedgerState: Equatable, Sendable {
   /// Points that pending records would earn, for every account they credit.
   public func pendingPointsByAccount() -> [AccountID: Points] { pendingPoints.dictionary }
 
+  /// Works out what a replay from the first line with `keepingTotals: false` left alone (see
+  /// `apply`): the points pending records would earn, per account, and each member's confirmed
+  /// minutes, from the records, in one pass over them where they are kept.
+  /// - Complexity: O(r) in the number of records.
+  mutating func settleTotals() {
+    var pending = StoredTable<AccountID, Points>()
+    var minutes = StoredTable<MemberID, Minutes>()
+    let policies = self.policies
+    records.forEachValue { record in
+      Self.countPending(record, in: &pending, policies: policies)
+      if case .confirmed = record.status { minutes[record.entry.member, default: .zero] += record.entry.minutes }
+    }
+    pendingPoints = pending
+    minutes.forEachEntry { member, total in members.modify(member) { $0.confirmedMinutes = total } }
+  }
+
   /// Points that pending records would earn, worked out from every record (after a policy change).
+  ///
+  /// Like the running count, it has an entry for every account a record credits, zero once all of
+  /// that account's records are decided, so the two give equal states.
   /// - Complexity: O(r) in the number of records.
   func computedPendingPoints() -> StoredTable<AccountID, Points> {
-    var pending: [AccountID: Points] = [:]
-    for (_, record) in records where record.status == .pending {
-      pending[record.entry.creditTo, default: .zero] += pointsIfConfirmed(record.entry)
-    }
-    return StoredTable(pending)
+    var pending = StoredTable<AccountID, Points>()
+    let policies = self.policies
+    records.forEachValue { Self.countPending($0, in: &pending, policies: policies) }
+    return pending
+  }
+
+  /// Adds what `record` would earn, if pending, to its account's entry in `pending` (made if missing).
+  private static func countPending(
+    _ record: borrowing RecordState, in pending: inout StoredTable<AccountID, Points>, policies: [PolicyPeriod]
+  ) {
+    let points = record.status == .pending ? pointsIfConfirmed(record.entry, policies: policies) : .zero
+    pending[record.entry.creditTo, default: .zero] += points
   }
 
   /// What confirming a service entry would earn under the policy for its date.
@@ -412,9 +438,12 @@ public struct LedgerState: Equatable, Sendable {
   ///   waited for that core's cache.
   /// - Parameter keepingPostings: false to leave the accounts' `postingSeqs` as they are (the auditor,
   ///   whose state no statement reads: 8 MB and one array per account touched on every posting).
+  /// - Parameter keepingTotals: false to leave `pendingPoints` and the members' `confirmedMinutes` as
+  ///   they are, for a replay from the first line that calls `settleTotals()` at its end (the auditor:
+  ///   no rule reads them, and keeping them cost two more lookups and a policy rate on most lines).
   mutating func apply(
     _ record: borrowing EventRecord, transfer: Transfer?, recordingID: Bool, keepingHead: Bool = true,
-    keepingPostings: Bool = true
+    keepingPostings: Bool = true, keepingTotals: Bool = true
   ) -> PostedBalances? {
     let posted = transfer.map { post($0, seq: keepingPostings ? record.seq : nil) }
     switch record.event {
@@ -426,7 +455,7 @@ public struct LedgerState: Equatable, Sendable {
       roles[record.actor, default: []].insert(RoleGrant(role: .admin, scope: .all))
     case .policyChanged(let effective, let policy):
       policies.append(PolicyPeriod(effective: effective, policy: policy))
-      pendingPoints = computedPendingPoints()
+      if keepingTotals { pendingPoints = computedPendingPoints() }
     case .roleGranted(let actor, let role, let scope):
       roles[actor, default: []].insert(RoleGrant(role: role, scope: scope))
     case .roleRevoked(let actor, let role, let scope):
@@ -460,12 +489,19 @@ public struct LedgerState: Equatable, Sendable {
         RecordState(entry: entry, recordedBy: record.actor, status: .pending, seq: record.seq),
         forKey: RecordID(record.id))
       minutesByDay[MemberDay(entry.member, entry.date), default: .zero] += entry.minutes
-      countPending(entry, 1)
+      if keepingTotals { countPending(entry, 1) }
     case .serviceConfirmed(let id, let points):
       // The record changes in place (one lookup, no copy of it back and forth); what else moves with
       // it is worked out from what the change returns: the fields needed, not the entry (a copy of
       // it, or of the line the closure would otherwise capture, counts every text up and down).
       let actor = record.actor
+      guard keepingTotals else {
+        records.modify(id) { stored in
+          stored.status = .confirmed(points: points)
+          stored.decidedBy = actor
+        }
+        break
+      }
       let policies = self.policies
       let decided = records.modify(id) { stored in
         defer {
@@ -492,7 +528,7 @@ public struct LedgerState: Equatable, Sendable {
         return (entry: stored.entry, wasPending: stored.status == .pending)
       }
       if let decided {
-        if decided.wasPending { countPending(decided.entry, -1) }
+        if decided.wasPending && keepingTotals { countPending(decided.entry, -1) }
         let day = MemberDay(decided.entry.member, decided.entry.date)
         minutesByDay.modify(day) { $0 -= decided.entry.minutes }
       }
@@ -505,7 +541,7 @@ public struct LedgerState: Equatable, Sendable {
         return stored.entry
       }
       if let entry = reversed ?? nil {
-        members.modify(entry.member) { $0.confirmedMinutes -= entry.minutes }
+        if keepingTotals { members.modify(entry.member) { $0.confirmedMinutes -= entry.minutes } }
         minutesByDay.modify(MemberDay(entry.member, entry.date)) { $0 -= entry.minutes }
       }
     case .pointsTransferred:

@@ -70,6 +70,15 @@ public enum Rules {
     try validate(event, at: at, check: Checker(state, actor: actor, today: today))
   }
 
+  /// `validate` when the caller has looked up the actor's roles too: `grants` must be
+  /// `state.roles[actor] ?? []` (the auditor keeps them while one actor writes line after line).
+  static func validate(
+    _ event: Event, actor: ActorID, grants: Set<RoleGrant>, at: Timestamp, today: LocalDate,
+    in state: UnsafePointer<LedgerState>
+  ) throws(Rejection) {
+    try validate(event, at: at, check: Checker(state, actor: actor, grants: grants, today: today))
+  }
+
   private static func validate(_ event: Event, at: Timestamp, check: Checker) throws(Rejection) {
     let actor = check.actor
     switch event {
@@ -282,10 +291,14 @@ private struct Checker {
   let grants: Set<RoleGrant>
 
   init(_ state: UnsafePointer<LedgerState>, actor: ActorID, today: LocalDate) {
+    self.init(state, actor: actor, grants: state.pointee.roles[actor] ?? [], today: today)
+  }
+
+  init(_ state: UnsafePointer<LedgerState>, actor: ActorID, grants: Set<RoleGrant>, today: LocalDate) {
     statePointer = state
     self.actor = actor
     self.today = today
-    grants = state.pointee.roles[actor] ?? []
+    self.grants = grants
   }
 
   /// The state being checked, read in place.

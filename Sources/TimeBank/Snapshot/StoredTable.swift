@@ -216,8 +216,22 @@ enum TableHash {
       offset += 8
     }
     if offset < bytes.count {
+      // The last 1 to 7 bytes in at most three loads (most ids are shorter than 8 bytes), in the order
+      // they come; the length was mixed in first, so no two tails of one length give one value.
+      let rest = bytes.count - offset
       var tail: UInt64 = 0
-      for index in offset..<bytes.count { tail = tail << 8 | UInt64(base.load(fromByteOffset: index, as: UInt8.self)) }
+      var shift: UInt64 = 0
+      if rest & 4 != 0 {
+        tail = UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        offset += 4
+        shift = 32
+      }
+      if rest & 2 != 0 {
+        tail |= UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt16.self)) << shift
+        offset += 2
+        shift += 16
+      }
+      if rest & 1 != 0 { tail |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) << shift }
       hash = mix(hash ^ tail ^ k1, k0 ^ seed)
     }
     return mix(hash, k1)
