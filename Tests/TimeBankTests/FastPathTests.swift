@@ -777,7 +777,8 @@ extension FastPathTests {
     for (index, rate) in [(records.count * 2 / 3, 300), (records.count / 3, 200)] {
       // In force from a date after every record's, so that the points confirmed later still agree.
       let change = Event.policyChanged(
-        effective: try TestSupport.date("2099-01-01"), policy: Policy(pointsPerHour: Points(hundredths: Int64(rate) * 100)))
+        effective: try TestSupport.date("2099-01-01"),
+        policy: Policy(pointsPerHour: Points(hundredths: Int64(rate) * 100)))
       records.insert(
         EventRecord(
           seq: 0, id: "policy-\(rate)", at: records[index].at, actor: admin, event: change, prev: "", hash: ""),
