@@ -129,11 +129,26 @@ import Testing
       if highs.insert(value >> 32).inserted { inserted.append(value) }
     }
     for _ in 0..<5_000 { inserted.append(inserted[Int(next() % UInt64(inserted.count))]) }
-    for value in inserted {
+    // One at a time, then (into a second set) a step at a time, as the scan adds them: steps of every
+    // size up to 600, so repeats fall within a step and across steps.
+    var batched = FingerprintSet(expected: 0)
+    var seenInSteps: [Int] = []
+    var start = 0
+    while start < inserted.count {
+      let end = min(inserted.count, start + 1 + Int(next() % 600))
+      let seen = inserted[start..<end].withUnsafeBufferPointer { batched.insert($0) }
+      seenInSteps += seen.map { start + $0 }
+      start = end
+    }
+    var seenOneByOne: [Int] = []
+    for (position, value) in inserted.enumerated() {
       let isNew = set.insert(value)
       #expect(isNew == model.insert(value).inserted, "\(value)")
+      if !isNew { seenOneByOne.append(position) }
     }
     #expect(set.count == model.count && model.count == 20_000)
+    #expect(seenInSteps == seenOneByOne && batched.count == set.count)
+    #expect(seenOneByOne.count == 5_000)  // the repeats
   }
 
   /// Fingerprints with the same high half and the same home are one; with another high half, two.

@@ -71,6 +71,21 @@ struct FingerprintSet {
     return true
   }
 
+  /// Adds `fingerprints` in their order, and returns the positions of those that were here already
+  /// (each as `insert` would have said, one after the other), in increasing order.
+  ///
+  /// For the fingerprints of a step of lines at once, before the lines are checked one by one: each
+  /// insertion reads a slot at random in a table of megabytes, a cache miss; one after another in a
+  /// short loop, several are under way at once, where one per line, between the line's other checks,
+  /// waited for each in turn.
+  mutating func insert(_ fingerprints: UnsafeBufferPointer<UInt64>) -> [Int] {
+    var seen: [Int] = []
+    for (position, fingerprint) in fingerprints.enumerated() where !insert(fingerprint) {
+      seen.append(position)
+    }
+    return seen
+  }
+
   /// Linear probing over 4-byte slots (0 is empty), at most three quarters full.
   private struct Table {
     private var slots: [UInt32]
@@ -323,9 +338,14 @@ private struct ChainCheck {
     while let job = next {
       job.wait()
       next = nextStep()
+      // Every fingerprint of the step, in the lines' order: what the set says of each is what it would
+      // say line by line, up to the first line that stops the scan (nothing after it is read).
+      let seen = job.fingerprints.map { UnsafeBufferPointer($0) }.map { fingerprints.insert($0) } ?? []
+      var nextSeen = 0
       for index in job.ends.indices {
-        let fingerprint = job.fingerprints?[index] ?? 0
-        guard accept(job.take(index), lineEnd: offset + job.ends[index], fingerprint: fingerprint, body) else {
+        let isSeen = nextSeen < seen.count && seen[nextSeen] == index
+        if isSeen { nextSeen += 1 }
+        guard accept(job.take(index), lineEnd: offset + job.ends[index], fingerprintSeen: isSeen, body) else {
           break
         }
       }
@@ -340,9 +360,10 @@ private struct ChainCheck {
   }
 
   /// The chain checks of `LogReader.verify`, for one decoded line ending (before its `\n`) at `lineEnd`.
-  /// - Parameter fingerprint: the fingerprint of the line's id, when ids are checked by fingerprint.
+  /// - Parameter fingerprintSeen: when ids are checked by fingerprint, whether the set held the line's
+  ///   fingerprint already (the step's were added before its lines are checked).
   private mutating func accept(
-    _ result: consuming Result<EventRecord, LineProblem>, lineEnd: Int, fingerprint: UInt64,
+    _ result: consuming Result<EventRecord, LineProblem>, lineEnd: Int, fingerprintSeen: Bool,
     _ body: (__owned EventRecord) -> Bool
   ) -> Bool {
     let lineNumber = scan.lines + 1
@@ -377,7 +398,7 @@ private struct ChainCheck {
         return fail(.duplicateID(record.id, firstSeq: first))
       }
     case .fingerprints:
-      if !fingerprints.insert(fingerprint) {
+      if fingerprintSeen {
         // The same id, or another with the same fingerprint: the lines before this one settle it.
         switch firstSeq(record.id, lineStart) {
         case .success(let first?): return fail(.duplicateID(record.id, firstSeq: first))
