@@ -219,13 +219,7 @@ public struct LedgerState: Equatable, Sendable {
   /// The policy that applies to service on `date`: the change with the latest effective date on or
   /// before it (of two with the same date, the later in the log), else the opening policy.
   /// - Complexity: O(p) in the number of policy changes.
-  public func policy(on date: LocalDate) -> Policy { Self.policy(on: date, in: policies) }
-
-  /// `policy(on:)` from the policies alone, for the rules, which read the state through a pointer and
-  /// would copy all of it to call a method on it.
-  static func policy(on date: LocalDate, in policies: [PolicyPeriod]) -> Policy {
-    withPolicy(on: date, in: policies) { $0 }
-  }
+  public func policy(on date: LocalDate) -> Policy { Self.withPolicy(on: date, in: policies) { $0 } }
 
   /// What `body` reads from the policy for `date`, lent where it is: the fold and the rules ask for a
   /// rate or the daily cap on nearly every line, and a copy of the policy counts its rates up and down.
@@ -250,7 +244,6 @@ public struct LedgerState: Equatable, Sendable {
   public var currentPolicy: Policy { policies.last?.policy ?? Policy() }
 
   /// The balance of an account (zero for one never used).
-  @inline(__always)  // so the rules, which read the state through a pointer, need not copy it
   public func balance(of account: AccountID) -> Points { accounts[account]?.balance ?? .zero }
 
   /// Whether an account exists: a registered member, an opened card, or a system account.

@@ -219,10 +219,8 @@ public enum Audit {
           actorGrants = state.roles[record.actor] ?? []
           grants = (record.actor, actorGrants)
         }
-        try withUnsafePointer(to: &state) { (state: UnsafePointer<LedgerState>) throws(Rejection) in
-          try Rules.validate(
-            record.event, actor: record.actor, grants: actorGrants, at: record.at, today: today, in: state)
-        }
+        try Rules.validate(
+          record.event, actor: record.actor, grants: actorGrants, at: record.at, today: today, in: state)
         problem = Audit.applyChecked(record, to: &state, keepingPostings: keepingPostings, keepingTotals: false)
         switch record.event {
         case .ledgerOpened, .roleGranted, .roleRevoked: grants = nil

@@ -47,43 +47,29 @@ public enum Rules {
   public static func validate(
     _ event: Event, actor: ActorID, at: Timestamp, in state: LedgerState
   ) throws(Rejection) {
-    try withUnsafePointer(to: state) { (state: UnsafePointer<LedgerState>) throws(Rejection) in
-      try validate(event, actor: actor, at: at, in: state)
-    }
-  }
-
-  /// `validate(_:actor:at:in:)` reading the state where it is: a copy of `LedgerState` counts every
-  /// table's reference up and down again, and the auditor checks every line.
-  static func validate(
-    _ event: Event, actor: ActorID, at: Timestamp, in state: UnsafePointer<LedgerState>
-  ) throws(Rejection) {
-    // Fields one by one: `state.pointee.localDate(of:)` would copy all of the state around the time zone's call.
-    let today = LedgerState.localDate(of: at, in: state.pointee.timeZone)
-    try validate(event, actor: actor, at: at, today: today, in: state)
+    let today = LedgerState.localDate(of: at, in: state.timeZone)
+    try validate(event, actor: actor, grants: state.roles[actor] ?? [], at: at, today: today, in: state)
   }
 
   /// `validate` when the caller has worked out `today`, the local date of `at` in the ledger's zone (the
-  /// auditor keeps a `LedgerState.LocalDateCache`).
-  static func validate(
-    _ event: Event, actor: ActorID, at: Timestamp, today: LocalDate, in state: UnsafePointer<LedgerState>
-  ) throws(Rejection) {
-    try validate(event, at: at, check: Checker(state, actor: actor, today: today))
-  }
-
-  /// `validate` when the caller has looked up the actor's roles too: `grants` must be
+  /// auditor keeps a `LedgerState.LocalDateCache`), and looked up the actor's roles: `grants` must be
   /// `state.roles[actor] ?? []` (the auditor keeps them while one actor writes line after line).
+  ///
+  /// The state is borrowed all the way down (see `Checker`): the auditor checks every line.
   static func validate(
     _ event: Event, actor: ActorID, grants: Set<RoleGrant>, at: Timestamp, today: LocalDate,
-    in state: UnsafePointer<LedgerState>
+    in state: borrowing LedgerState
   ) throws(Rejection) {
-    try validate(event, at: at, check: Checker(state, actor: actor, grants: grants, today: today))
+    try validate(event, at: at, check: Checker(actor: actor, today: today, grants: grants), state: state)
   }
 
-  private static func validate(_ event: Event, at: Timestamp, check: Checker) throws(Rejection) {
+  private static func validate(
+    _ event: Event, at: Timestamp, check: Checker, state: borrowing LedgerState
+  ) throws(Rejection) {
     let actor = check.actor
     switch event {
     case .ledgerOpened(let community, let timeZone, let policy):
-      guard check.state.lastSeq == 0 else { throw .ledgerAlreadyOpened }
+      guard state.lastSeq == 0 else { throw .ledgerAlreadyOpened }
       try check.name(community, field: "community")
       guard LedgerState.isKnownTimeZone(timeZone) else { throw .unknownTimeZone(timeZone) }
       try check.policy(policy)
@@ -93,49 +79,49 @@ public enum Rules {
     case .roleGranted(let grantee, let role, let scope):
       try check.admin("grant roles")
       try check.identifier(grantee.rawValue, field: "actor")
-      try check.scope(scope, for: role)
-      if check.state.holds(grantee, role, where: { $0 == scope }) {
+      try check.scope(scope, for: role, in: state)
+      if state.holds(grantee, role, where: { $0 == scope }) {
         throw .roleAlreadyHeld(actor: grantee, role: role, scope: scope)
       }
     case .roleRevoked(let holder, let role, let scope):
       try check.admin("revoke roles")
-      guard check.state.holds(holder, role, where: { $0 == scope }) else {
+      guard state.holds(holder, role, where: { $0 == scope }) else {
         throw .roleNotHeld(actor: holder, role: role, scope: scope)
       }
-      if role == .admin, check.state.roles.filter({ $0.value.contains { $0.role == .admin } }).count == 1 {
+      if role == .admin, state.roles.filter({ $0.value.contains { $0.role == .admin } }).count == 1 {
         throw .lastAdmin(holder)
       }
     case .memberRegistered(let registration):
       try check.coordinatorAnywhere("register members")
       try check.identifier(registration.member.rawValue, field: "member")
-      guard !check.state.members.contains(registration.member) else {
+      guard !state.members.contains(registration.member) else {
         throw .alreadyExists(kind: "member", id: registration.member.rawValue)
       }
       try check.name(registration.name, field: "name")
-      if let branch = registration.branch { try check.branchExists(branch) }
+      if let branch = registration.branch { try check.branchExists(branch, in: state) }
       try check.notFuture(registration.joined, field: "joined")
     case .memberChanged(let change):
       try check.coordinatorAnywhere("change members")
-      _ = try check.member(change.member)
+      _ = try check.member(change.member, in: state)
       guard change.name != nil || change.isPartyMember != nil || change.branch != nil else {
         throw .nothingToChange(change.member)
       }
       if let name = change.name { try check.name(name, field: "name") }
-      if let branch = change.branch { try check.branchExists(branch) }
+      if let branch = change.branch { try check.branchExists(branch, in: state) }
     case .memberLeft(let id, let date):
       try check.coordinatorAnywhere("record that members left")
-      let member = try check.activeMember(id, on: date)
+      let member = try check.activeMember(id, on: date, in: state)
       try check.notFuture(date, field: "date")
       _ = member
     case .teamCreated(let team, let name, _):
       try check.admin("create teams")
       try check.identifier(team.rawValue, field: "team")
-      guard !check.state.teams.contains(team) else { throw .alreadyExists(kind: "team", id: team.rawValue) }
+      guard !state.teams.contains(team) else { throw .alreadyExists(kind: "team", id: team.rawValue) }
       try check.name(name, field: "name")
     case .teamJoined(let team, let id, let date), .teamLeft(let team, let id, let date):
-      guard let teamState = check.state.teams[team] else { throw .unknownTeam(team) }
+      guard let teamState = state.teams[team] else { throw .unknownTeam(team) }
       try check.coordinator(for: team, action: "change team membership")
-      _ = try check.activeMember(id, on: date)
+      _ = try check.activeMember(id, on: date, in: state)
       try check.notFuture(date, field: "date")
       let isMember = teamState.members.contains(id)
       if case .teamJoined = event, isMember { throw .alreadyInTeam(member: id, team: team) }
@@ -143,24 +129,24 @@ public enum Rules {
     case .branchCreated(let branch, let name):
       try check.admin("create branches")
       try check.identifier(branch.rawValue, field: "branch")
-      guard check.state.branches[branch] == nil else { throw .alreadyExists(kind: "branch", id: branch.rawValue) }
+      guard state.branches[branch] == nil else { throw .alreadyExists(kind: "branch", id: branch.rawValue) }
       try check.name(name, field: "name")
     case .cardOpened(let card, let name, _, let holder):
       try check.admin("open cards")
       try check.identifier(card.rawValue, field: "card")
-      guard check.state.cards[card] == nil else { throw .alreadyExists(kind: "card", id: card.rawValue) }
+      guard state.cards[card] == nil else { throw .alreadyExists(kind: "card", id: card.rawValue) }
       try check.name(name, field: "name")
       try check.name(holder, field: "holder")
     case .serviceRecorded(let entry):
-      try check.serviceRecord(entry)
+      try check.serviceRecord(entry, in: state)
     case .serviceConfirmed(let id, let points):
-      let policies = check.state.policies
-      try check.withPendingRecord(id, action: "confirm") { record throws(Rejection) in
+      let policies = state.policies
+      try check.withPendingRecord(id, action: "confirm", in: state) { record throws(Rejection) in
         guard actor != record.recordedBy else { throw .confirmOwnRecording(record: id, actor: actor) }
         guard actor.asMember != record.entry.member else {
           throw .ownService(member: record.entry.member, actor: actor)
         }
-        try check.mayConfirm(record)
+        try check.mayConfirm(record, in: state)
         let expected = expectedPoints(for: record.entry, policies: policies)
         guard points == expected else {
           throw .computedValueMismatch(
@@ -168,37 +154,37 @@ public enum Rules {
         }
       }
     case .serviceRejected(let id, let reason):
-      try check.withPendingRecord(id, action: "reject") { record throws(Rejection) in
-        try check.mayConfirm(record)
+      try check.withPendingRecord(id, action: "reject", in: state) { record throws(Rejection) in
+        try check.mayConfirm(record, in: state)
       }
       try check.text(reason, field: "reason", required: true)
     case .serviceReversed(let id, let reason):
-      guard let record = check.state.records[id] else { throw .unknownRecord(id) }
+      guard let record = state.records[id] else { throw .unknownRecord(id) }
       guard case .confirmed(let points) = record.status else {
         throw .recordNotPending(record: id, status: record.status.name, action: "reverse")
       }
-      if !check.holds(.admin) { try check.mayConfirm(record) }
+      if !check.holds(.admin) { try check.mayConfirm(record, in: state) }
       try check.text(reason, field: "reason", required: true)
-      try check.canSpend(record.entry.creditTo, points)
+      try check.canSpend(record.entry.creditTo, points, in: state)
     case .pointsTransferred(let from, let to, let points, let memo):
       guard from != to else { throw .sameAccount(from) }
       // The two accounts in turn (a loop over `[from, to]` allocated an array per transfer).
       if from.isSystem { throw .systemAccount(from) }
-      try check.accountExists(from)
+      try check.accountExists(from, in: state)
       if to.isSystem { throw .systemAccount(to) }
-      try check.accountExists(to)
-      if case .member(let id) = to, let left = check.state.members.read(id, { $0.left }) ?? nil {
+      try check.accountExists(to, in: state)
+      if case .member(let id) = to, let left = state.members.read(id, { $0.left }) ?? nil {
         throw .memberLeft(member: id, left: left)
       }
       guard points > .zero else { throw .nonPositivePoints(field: "points", points) }
       try check.notTooLarge(points, field: "points")
-      try check.maySpend(from, action: "transfer points")
+      try check.maySpend(from, action: "transfer points", in: state)
       if let memo { try check.text(memo, field: "memo", required: false) }
-      try check.canSpend(from, points)
+      try check.canSpend(from, points, in: state)
     case .rewardListed(let listing):
       try check.admin("list rewards")
       try check.identifier(listing.item.rawValue, field: "item")
-      guard check.state.rewards[listing.item] == nil else {
+      guard state.rewards[listing.item] == nil else {
         throw .alreadyExists(kind: "item", id: listing.item.rawValue)
       }
       try check.name(listing.name, field: "name")
@@ -209,21 +195,21 @@ public enum Rules {
       }
     case .rewardRestocked(let item, let quantity):
       try check.admin("restock rewards")
-      _ = try check.availableReward(item)
+      _ = try check.availableReward(item, in: state)
       guard quantity > 0 else { throw .nonPositiveQuantity(field: "quantity", quantity) }
       guard quantity <= maximumQuantity else {
         throw .invalidField(field: "quantity", problem: "must be at most \(maximumQuantity)")
       }
     case .rewardWithdrawn(let item, let reason):
       try check.admin("withdraw rewards")
-      _ = try check.availableReward(item)
+      _ = try check.availableReward(item, in: state)
       if let reason { try check.text(reason, field: "reason", required: false) }
     case .rewardRedeemed(let account, let item, let quantity, let points):
       if account.isSystem { throw .systemAccount(account) }
-      try check.accountExists(account)
-      let reward = try check.availableReward(item)
+      try check.accountExists(account, in: state)
+      let reward = try check.availableReward(item, in: state)
       guard quantity > 0 else { throw .nonPositiveQuantity(field: "quantity", quantity) }
-      try check.maySpend(account, action: "redeem rewards", coordinatorMayHandOut: true)
+      try check.maySpend(account, action: "redeem rewards", coordinatorMayHandOut: true, in: state)
       guard quantity <= reward.stock else {
         throw .insufficientStock(item: item, stock: reward.stock, requested: quantity)
       }
@@ -232,34 +218,34 @@ public enum Rules {
         throw .computedValueMismatch(
           field: "points", stored: points.description, expected: expected?.description ?? "overflow")
       }
-      try check.canSpend(account, points)
+      try check.canSpend(account, points, in: state)
     case .redemptionCancelled(let id, let reason):
-      guard let redemption = check.state.redemptions[id] else { throw .unknownRedemption(id) }
+      guard let redemption = state.redemptions[id] else { throw .unknownRedemption(id) }
       guard !redemption.isCancelled else { throw .redemptionAlreadyCancelled(id) }
-      try check.mayHandOut(redemption.account, action: "cancel redemptions")
+      try check.mayHandOut(redemption.account, action: "cancel redemptions", in: state)
       try check.text(reason, field: "reason", required: true)
     case .partyReported(let checkIn):
-      try check.branchExists(checkIn.branch)
-      _ = try check.partyMember(checkIn.member, on: checkIn.date)
+      try check.branchExists(checkIn.branch, in: state)
+      _ = try check.partyMember(checkIn.member, on: checkIn.date, in: state)
       guard actor.asMember != checkIn.member else { throw .ownService(member: checkIn.member, actor: actor) }
-      try check.partyRecorder(for: checkIn.member, branch: checkIn.branch, action: "record party check-ins")
+      try check.partyRecorder(for: checkIn.member, branch: checkIn.branch, action: "record party check-ins", in: state)
       try check.name(checkIn.workplace, field: "workplace")
       try check.notFuture(checkIn.date, field: "date")
-      let earlier = check.state.checkIns[checkIn.member] ?? []
+      let earlier = state.checkIns[checkIn.member] ?? []
       if earlier.contains(where: { $0.checkIn.branch == checkIn.branch && $0.checkIn.date == checkIn.date }) {
         throw .alreadyCheckedIn(member: checkIn.member, branch: checkIn.branch, date: checkIn.date)
       }
     case .partyActivityRecorded(let activity):
-      let member = try check.partyMember(activity.member, on: activity.date)
+      let member = try check.partyMember(activity.member, on: activity.date, in: state)
       guard actor.asMember != activity.member else {
         throw .ownService(member: activity.member, actor: actor)
       }
       try check.partyRecorder(
-        for: activity.member, branch: member.registration.branch, action: "record party activities")
+        for: activity.member, branch: member.registration.branch, action: "record party activities", in: state)
       try check.notFuture(activity.date, field: "date")
       if let note = activity.note { try check.text(note, field: "note", required: false) }
     case .partyActivityConfirmed(let id), .partyActivityRejected(let id, _):
-      guard let activity = check.state.activities[id] else { throw .unknownActivity(id) }
+      guard let activity = state.activities[id] else { throw .unknownActivity(id) }
       let action = if case .partyActivityConfirmed = event { "confirm" } else { "reject" }
       guard activity.status == .pending else {
         throw .activityNotPending(activity: id, status: activity.status.rawValue, action: action)
@@ -270,7 +256,7 @@ public enum Rules {
       guard actor.asMember != activity.activity.member else {
         throw .ownService(member: activity.activity.member, actor: actor)
       }
-      guard check.secretaryCovers(activity.activity.member) else {
+      guard check.secretaryCovers(activity.activity.member, in: state) else {
         throw .notAuthorised(
           actor: actor, action: "\(action) party activities of \(activity.activity.member)",
           needs: "secretary of the member's branch")
@@ -283,26 +269,16 @@ public enum Rules {
 }
 
 /// The individual checks, each throwing the rejection that names its rule.
+///
+/// The checks that read the ledger take it as a borrowed parameter (`in state:`), never through a
+/// pointer or a copy: read through a pointer, each table the auditor's checks looked at was copied
+/// first (its storage counted up and down again, on every line), since the compiler cannot tell that
+/// nothing changes the state behind a pointer while a check reads it.
 private struct Checker {
-  let statePointer: UnsafePointer<LedgerState>
   let actor: ActorID
   let today: LocalDate
   /// The actor's roles, looked up once.
   let grants: Set<RoleGrant>
-
-  init(_ state: UnsafePointer<LedgerState>, actor: ActorID, today: LocalDate) {
-    self.init(state, actor: actor, grants: state.pointee.roles[actor] ?? [], today: today)
-  }
-
-  init(_ state: UnsafePointer<LedgerState>, actor: ActorID, grants: Set<RoleGrant>, today: LocalDate) {
-    statePointer = state
-    self.actor = actor
-    self.today = today
-    self.grants = grants
-  }
-
-  /// The state being checked, read in place.
-  var state: LedgerState { unsafeAddress { statePointer } }
 
   /// Whether the actor holds `role` in a scope accepted by `covers` (`LedgerState.holds` for the actor).
   func holds(_ role: Role, where covers: (RoleScope) -> Bool = { _ in true }) -> Bool {
@@ -329,7 +305,7 @@ private struct Checker {
   }
 
   /// Coordinator whose scope covers a record: all, the record's team, or (no team) one of the member's.
-  func coordinatorCovers(_ entry: ServiceEntry) -> Bool {
+  func coordinatorCovers(_ entry: borrowing ServiceEntry, in state: borrowing LedgerState) -> Bool {
     guard entry.team == nil else { return coordinatorCovers(entry, memberTeams: []) }
     // The member's teams read out where the member is kept (a copy of the member would count its
     // texts up and down too).
@@ -337,7 +313,7 @@ private struct Checker {
   }
 
   /// `coordinatorCovers(_:)` when the caller has the member's teams already.
-  func coordinatorCovers(_ entry: ServiceEntry, memberTeams: Set<TeamID>) -> Bool {
+  func coordinatorCovers(_ entry: borrowing ServiceEntry, memberTeams: Set<TeamID>) -> Bool {
     holds(.coordinator) { scope in
       switch scope {
       case .all: true
@@ -349,7 +325,7 @@ private struct Checker {
   }
 
   /// Secretary of the branch of a party member.
-  func secretaryCovers(_ member: MemberID) -> Bool {
+  func secretaryCovers(_ member: MemberID, in state: borrowing LedgerState) -> Bool {
     let party = state.members.read(member) { member -> (isPartyMember: Bool, branch: BranchID?) in
       (member.registration.isPartyMember, member.registration.branch)
     }
@@ -359,8 +335,8 @@ private struct Checker {
     }
   }
 
-  func mayConfirm(_ record: RecordState) throws(Rejection) {
-    guard coordinatorCovers(record.entry) || secretaryCovers(record.entry.member) else {
+  func mayConfirm(_ record: borrowing RecordState, in state: borrowing LedgerState) throws(Rejection) {
+    guard coordinatorCovers(record.entry, in: state) || secretaryCovers(record.entry.member, in: state) else {
       let scope = record.entry.team.map { "team:\($0)" } ?? "the member's team"
       throw .notAuthorised(
         actor: actor, action: "decide on service of \(record.entry.member)",
@@ -369,11 +345,13 @@ private struct Checker {
   }
 
   /// Spending from an account: its member, or for a card the admin or a coordinator for all.
-  func maySpend(_ account: AccountID, action: String, coordinatorMayHandOut: Bool = false) throws(Rejection) {
+  func maySpend(
+    _ account: AccountID, action: String, coordinatorMayHandOut: Bool = false, in state: borrowing LedgerState
+  ) throws(Rejection) {
     switch account {
     case .member(let id):
       if actor.asMember == id { return }
-      if coordinatorMayHandOut, coordinatorCoversMember(id) { return }
+      if coordinatorMayHandOut, coordinatorCoversMember(id, in: state) { return }
       throw .notAccountHolder(account: account, actor: actor)
     case .card:
       guard holds(.admin) || holds(.coordinator, where: { $0 == .all }) else {
@@ -385,9 +363,9 @@ private struct Checker {
     }
   }
 
-  func mayHandOut(_ account: AccountID, action: String) throws(Rejection) {
+  func mayHandOut(_ account: AccountID, action: String, in state: borrowing LedgerState) throws(Rejection) {
     if holds(.admin) { return }
-    if case .member(let id) = account, coordinatorCoversMember(id) {
+    if case .member(let id) = account, coordinatorCoversMember(id, in: state) {
       return
     }
     if holds(.coordinator, where: { $0 == .all }) { return }
@@ -400,23 +378,23 @@ private struct Checker {
   /// Membership is read from the team's side (`TeamState.members`; the fold keeps the two sides alike):
   /// a community has a few dozen teams, whose member sets stay in the caches, where each of thousands
   /// of members' own sets had to come from memory.
-  func coordinatorCoversMember(_ member: MemberID) -> Bool {
+  func coordinatorCoversMember(_ member: MemberID, in state: borrowing LedgerState) -> Bool {
     guard state.members.contains(member) else { return false }
     return holds(.coordinator) { scope in
       switch scope {
       case .all: true
-      case .team(let team): isInTeam(member, team) == true
+      case .team(let team): isInTeam(member, team, in: state) == true
       case .branch: false
       }
     }
   }
 
   /// Whether `member` is in `team` now; nil when there is no such team. See `coordinatorCoversMember`.
-  func isInTeam(_ member: MemberID, _ team: TeamID) -> Bool? {
+  func isInTeam(_ member: MemberID, _ team: TeamID, in state: borrowing LedgerState) -> Bool? {
     state.teams.read(team) { $0.members.contains(member) }
   }
 
-  func serviceRecord(_ entry: ServiceEntry) throws(Rejection) {
+  func serviceRecord(_ entry: ServiceEntry, in state: borrowing LedgerState) throws(Rejection) {
     // What the rules need of the member, read out where it is kept: lent to the checks themselves,
     // which the compiler cannot see through, the member was copied whole (its texts counted up and
     // down). Its teams only when the record names none (see `coordinatorCoversMember`).
@@ -424,7 +402,7 @@ private struct Checker {
       (left: member.left, joined: member.registration.joined, teams: entry.team == nil ? member.teams : [])
     }
     guard let member else { throw .unknownMember(entry.member) }
-    try serviceRecord(entry, left: member.left, joined: member.joined, teams: member.teams)
+    try serviceRecord(entry, left: member.left, joined: member.joined, teams: member.teams, in: state)
     guard entry.minutes.value > 0 else { throw .nonPositiveMinutes(entry.minutes) }
     let cap = LedgerState.withPolicy(on: entry.date, in: state.policies) { $0.dailyCap }
     let already = state.minutesByDay[MemberDay(entry.member, entry.date)] ?? .zero
@@ -455,20 +433,24 @@ private struct Checker {
   }
 
   /// An active party member, on a date after joining.
-  func partyMember(_ id: MemberID, on date: LocalDate) throws(Rejection) -> MemberState {
-    let member = try activeMember(id, on: date)
+  func partyMember(_ id: MemberID, on date: LocalDate, in state: borrowing LedgerState) throws(Rejection)
+    -> MemberState
+  {
+    let member = try activeMember(id, on: date, in: state)
     guard member.registration.isPartyMember else { throw .notAPartyMember(id) }
     return member
   }
 
   /// Party records are kept by the secretary of the branch, or by a coordinator whose scope covers the
   /// member.
-  func partyRecorder(for member: MemberID, branch: BranchID?, action: String) throws(Rejection) {
+  func partyRecorder(
+    for member: MemberID, branch: BranchID?, action: String, in state: borrowing LedgerState
+  ) throws(Rejection) {
     let isSecretary = holds(.secretary) { scope in
       scope == .all || (branch.map { scope == .branch($0) } ?? false)
     }
     if isSecretary { return }
-    if coordinatorCoversMember(member) { return }
+    if coordinatorCoversMember(member, in: state) { return }
     throw .notAuthorised(
       actor: actor, action: action, needs: "secretary of the branch, or a coordinator for the member's team")
   }
@@ -476,11 +458,11 @@ private struct Checker {
   /// The checks of `serviceRecord` that read the member, in the order the rules give them; `teams` are
   /// the member's teams when the record names no team.
   private func serviceRecord(
-    _ entry: ServiceEntry, left: LocalDate?, joined: LocalDate, teams: Set<TeamID>
+    _ entry: ServiceEntry, left: LocalDate?, joined: LocalDate, teams: Set<TeamID>, in state: borrowing LedgerState
   ) throws(Rejection) {
     var isInTeam = true
     if let team = entry.team {
-      guard let inTeam = self.isInTeam(entry.member, team) else { throw .unknownTeam(team) }
+      guard let inTeam = self.isInTeam(entry.member, team, in: state) else { throw .unknownTeam(team) }
       isInTeam = inTeam
     }
     guard actor.asMember != entry.member else { throw .ownService(member: entry.member, actor: actor) }
@@ -499,13 +481,15 @@ private struct Checker {
     if let left = left, entry.date > left { throw .memberLeft(member: entry.member, left: left) }
   }
 
-  func member(_ id: MemberID) throws(Rejection) -> MemberState {
+  func member(_ id: MemberID, in state: borrowing LedgerState) throws(Rejection) -> MemberState {
     guard let member = state.members[id] else { throw .unknownMember(id) }
     return member
   }
 
-  func activeMember(_ id: MemberID, on date: LocalDate) throws(Rejection) -> MemberState {
-    let member = try self.member(id)
+  func activeMember(_ id: MemberID, on date: LocalDate, in state: borrowing LedgerState) throws(Rejection)
+    -> MemberState
+  {
+    let member = try self.member(id, in: state)
     if let left = member.left { throw .memberLeft(member: id, left: left) }
     guard date >= member.registration.joined else {
       throw .beforeJoined(member: id, date: date, joined: member.registration.joined)
@@ -515,7 +499,8 @@ private struct Checker {
 
   /// Calls `body` with the record `id`, read where it is (not copied), once it is known to be pending.
   func withPendingRecord(
-    _ id: RecordID, action: String, _ body: (borrowing RecordState) throws(Rejection) -> Void
+    _ id: RecordID, action: String, in state: borrowing LedgerState,
+    _ body: (borrowing RecordState) throws(Rejection) -> Void
   ) throws(Rejection) {
     let found: Void? = try state.records.read(id) { record throws(Rejection) in
       guard record.status == .pending else {
@@ -526,13 +511,13 @@ private struct Checker {
     guard found != nil else { throw .unknownRecord(id) }
   }
 
-  func availableReward(_ item: ItemID) throws(Rejection) -> RewardState {
+  func availableReward(_ item: ItemID, in state: borrowing LedgerState) throws(Rejection) -> RewardState {
     guard let reward = state.rewards[item] else { throw .unknownItem(item) }
     guard !reward.isWithdrawn else { throw .rewardWithdrawn(item) }
     return reward
   }
 
-  func accountExists(_ account: AccountID) throws(Rejection) {
+  func accountExists(_ account: AccountID, in state: borrowing LedgerState) throws(Rejection) {
     switch account {
     case .member(let id): if !state.members.contains(id) { throw .unknownMember(id) }
     case .card(let id): if state.cards[id] == nil { throw .unknownCard(id) }
@@ -540,7 +525,7 @@ private struct Checker {
     }
   }
 
-  func canSpend(_ account: AccountID, _ points: Points) throws(Rejection) {
+  func canSpend(_ account: AccountID, _ points: Points, in state: borrowing LedgerState) throws(Rejection) {
     // Read in place: `state.balance(of:)` would copy the state, `accounts[account]` the posting lines.
     let balance = state.accounts.read(account) { $0.balance } ?? .zero
     guard balance >= points else {
@@ -548,7 +533,7 @@ private struct Checker {
     }
   }
 
-  func branchExists(_ branch: BranchID) throws(Rejection) {
+  func branchExists(_ branch: BranchID, in state: borrowing LedgerState) throws(Rejection) {
     guard state.branches[branch] != nil else { throw .unknownBranch(branch) }
   }
 
@@ -591,11 +576,11 @@ private struct Checker {
     return text.allSatisfy(\.isWhitespace)
   }
 
-  func scope(_ scope: RoleScope, for role: Role) throws(Rejection) {
+  func scope(_ scope: RoleScope, for role: Role, in state: borrowing LedgerState) throws(Rejection) {
     switch (role, scope) {
     case (.admin, .all), (.coordinator, .all), (.secretary, .all): break
     case (.coordinator, .team(let team)): if !state.teams.contains(team) { throw .unknownTeam(team) }
-    case (.secretary, .branch(let branch)): try branchExists(branch)
+    case (.secretary, .branch(let branch)): try branchExists(branch, in: state)
     default: throw .roleScopeInvalid(role: role, scope: scope)
     }
   }
