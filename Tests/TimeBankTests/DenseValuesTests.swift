@@ -303,3 +303,25 @@ import Testing
     }
   }
 }
+
+/// Reading ahead the index slots a replay will look up (`DenseTable.readSlots`): the slot read for a
+/// key is the one its search starts at.
+@Suite struct ReadAheadTests {
+  /// A table of one key, in an index of 8 slots: its own slot holds it, the slot next to it is empty,
+  /// and an empty table reads nothing.
+  @Test func theSlotReadIsTheKeysHome() {
+    var table = DenseTable<RecordID, Int>()
+    let key = RecordID("s1")
+    let hash = DenseTable<RecordID, Int>.slotHash(of: key)
+    [hash].withUnsafeBufferPointer { #expect(table.readSlots($0) == 0) }
+    table.append(1, forKey: key)
+    [hash].withUnsafeBufferPointer { #expect(table.readSlots($0) != 0) }
+    // The slot after its home (the index wraps around at 8).
+    [hash &+ 1].withUnsafeBufferPointer { #expect(table.readSlots($0) == 0) }
+    // Keys of every home: the sum counts each occupied home once per key asked about.
+    var many = DenseTable<RecordID, Int>()
+    for index in 0..<1_000 { many.append(index, forKey: RecordID("s\(index)")) }
+    let hashes = (0..<1_000).map { DenseTable<RecordID, Int>.slotHash(of: RecordID("s\($0)")) }
+    hashes.withUnsafeBufferPointer { #expect(many.readSlots($0) != 0) }
+  }
+}

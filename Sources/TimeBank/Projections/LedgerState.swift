@@ -407,6 +407,44 @@ public struct LedgerState: Equatable, Sendable {
     }
   }
 
+  /// Reads the index slots of the large tables (records, minutes per member and day, redemptions)
+  /// that each of `lines` will be looked up in first, and returns what they hold, summed (see
+  /// `DenseTable.readSlots(_:)`): the keys are hashed first, then the slots read in three short loops.
+  static func readSlots(of lines: UnsafeBufferPointer<EventRecord>, in state: borrowing LedgerState) -> UInt64 {
+    guard let base = lines.baseAddress else { return 0 }
+    return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 3 * lines.count) { hashes in
+      var records = 0
+      var redemptions = lines.count
+      var days = 2 * lines.count
+      for offset in 0..<lines.count {
+        let line = base + offset
+        switch line.pointee.event {
+        case .serviceRecorded(let entry):
+          hashes[records] = StoredTable<RecordID, RecordState>.slotHash(of: RecordID(line.pointee.id))
+          records += 1
+          hashes[days] = StoredTable<MemberDay, Minutes>.slotHash(of: MemberDay(entry.member, entry.date))
+          days += 1
+        case .serviceConfirmed(let id, _), .serviceRejected(let id, _), .serviceReversed(let id, _):
+          hashes[records] = StoredTable<RecordID, RecordState>.slotHash(of: id)
+          records += 1
+        case .rewardRedeemed:
+          hashes[redemptions] = StoredTable<RedemptionID, RedemptionState>.slotHash(
+            of: RedemptionID(line.pointee.id))
+          redemptions += 1
+        case .redemptionCancelled(let id, _):
+          hashes[redemptions] = StoredTable<RedemptionID, RedemptionState>.slotHash(of: id)
+          redemptions += 1
+        default:
+          break
+        }
+      }
+      let all = UnsafeBufferPointer(hashes)
+      return state.records.readSlots(UnsafeBufferPointer(rebasing: all[0..<records]))
+        &+ state.redemptions.readSlots(UnsafeBufferPointer(rebasing: all[lines.count..<redemptions]))
+        &+ state.minutesByDay.readSlots(UnsafeBufferPointer(rebasing: all[(2 * lines.count)..<days]))
+    }
+  }
+
   // MARK: The fold
 
   /// Applies one event of the log. Trusts the event: `Rules` decides whether it may happen.

@@ -126,6 +126,12 @@ public struct StoredTable<Key: TableKey, Value: Sendable>: Sendable {
     changes.forEachEntry(body)
   }
 
+  /// `DenseTable.slotHash(of:)`.
+  static func slotHash(of key: Key) -> UInt32 { DenseTable<Key, Value>.slotHash(of: key) }
+
+  /// `DenseTable.readSlots(_:)` of the entries changed since the snapshot.
+  func readSlots(_ hashes: UnsafeBufferPointer<UInt32>) -> UInt64 { changes.readSlots(hashes) }
+
   /// Whether `key` has a value (without copying the value out).
   public func contains(_ key: Key) -> Bool {
     changes.index(forKey: key) != nil || base?.contains(key) == true
@@ -350,6 +356,23 @@ struct DenseTable<Key: TableKey, Value: Sendable>: Sendable {
   }
 
   func index(forKey key: Key) -> Int? { find(key, hash: Self.hash(key)).position }
+
+  /// The part of `key`'s hash that chooses its index slot (see `readSlots(_:)`).
+  static func slotHash(of key: Key) -> UInt32 { hash(key) }
+
+  /// Reads the index slots where searches for keys of these `slotHash`es start, and returns what they
+  /// hold, summed: a hint, not an answer. A replay reads ahead the slots the next lines will look up,
+  /// in a loop short enough that the cache misses of a large table overlap instead of coming one per
+  /// line (see `Audit`).
+  func readSlots(_ hashes: UnsafeBufferPointer<UInt32>) -> UInt64 {
+    guard !index.isEmpty else { return 0 }
+    return index.withUnsafeBufferPointer { index in
+      let mask = index.count - 1
+      var sum: UInt64 = 0
+      for hash in hashes { sum &+= index[Int(hash) & mask] }
+      return sum
+    }
+  }
 
   subscript(key: Key) -> Value? { index(forKey: key).map { values[$0] } }
 
