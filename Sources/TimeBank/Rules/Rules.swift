@@ -526,7 +526,7 @@ private struct Checker {
   }
 
   func canSpend(_ account: AccountID, _ points: Points, in state: borrowing LedgerState) throws(Rejection) {
-    // Read in place: `state.balance(of:)` would copy the state, `accounts[account]` the posting lines.
+    // Read in place: `accounts[account]`, and so `state.balance(of:)`, would copy the posting lines.
     let balance = state.accounts.read(account) { $0.balance } ?? .zero
     guard balance >= points else {
       throw .insufficientPoints(account: account, balance: balance, needed: points)
